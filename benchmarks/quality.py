@@ -1,0 +1,434 @@
+"""Retrieval quality of Arshif vs Whoosh defaults and SQLite FTS5 on real question -> passage sets.
+
+Each passage of PIAF (fr), ARCD (ar) and XQuAD (ar) is a document; each question is an any-word
+(OR) query whose one relevant document is its own passage. Reports MRR@10 and Recall@10, also with
+~10,000 same-language news passages added as distractors. Not a test: prints a table.
+
+    .venv/bin/python benchmarks/quality.py            # full run (all questions, 10k distractors)
+    .venv/bin/python benchmarks/quality.py --quick    # smoke run: 300 questions/set, 2k distractors
+    .venv/bin/python benchmarks/quality.py --rules    # Arabic rule ablation (ARCD, XQuAD, ar+10k)
+    .venv/bin/python benchmarks/quality.py --bm25     # BM25F B/K1 grid for Arshif
+
+Arshif goes through the real query path: search.schema.build_schema() for the index (body_fr =
+body = passage) and search.query.build_query(question, mode="any") for the query.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import multiprocessing as mp
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from whoosh import index as windex  # noqa: E402
+from whoosh import query as Q  # noqa: E402
+from whoosh.analysis import Analyzer, Filter, LanguageAnalyzer, StandardAnalyzer  # noqa: E402
+from whoosh.fields import ID, TEXT, Schema  # noqa: E402
+from whoosh.scoring import BM25F  # noqa: E402
+
+from search import analysis  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "realdocs"
+SEED = 20240601
+DISTRACTORS = 10_000
+K = 10
+
+
+@dataclass
+class DataSet:
+    """Passages (doc id -> text), queries (question, relevant doc id) and the language."""
+
+    name: str
+    lang: str
+    docs: list[tuple[str, str]]
+    queries: list[tuple[str, str]]
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def load_squad(path: Path, name: str, lang: str) -> DataSet:
+    """SQuAD JSON -> one document per paragraph, one query per question."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs, queries = [], []
+    for a, art in enumerate(data["data"]):
+        for p, par in enumerate(art["paragraphs"]):
+            did = f"{name}-{a}-{p}"
+            docs.append((did, par["context"]))
+            queries.extend((qa["question"], did) for qa in par["qas"])
+    return DataSet(name, lang, docs, queries)
+
+
+def _news_fr() -> list[str]:
+    csv.field_size_limit(10**9)
+    out = []
+    for f in ("fra-dev.tsv", "fra-test.tsv"):
+        with open(SHARED / "news-fr-masakhanews" / f, encoding="utf-8", newline="") as fh:
+            out += [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+    return out
+
+
+def _news_ar() -> list[str]:
+    out = []
+    with open(SHARED / "news-ar-saudinewsnet" / "saudinewsnet-subset.jsonl", encoding="utf-8") as fh:
+        out += [json.loads(line)["content"] for line in fh if line.strip()]
+    with open(SHARED / "news-ar-morocco" / "febrayer-feb.txt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("content: "):
+                try:
+                    paras = ast.literal_eval(line[len("content: "):])
+                except (ValueError, SyntaxError):
+                    continue
+                if paras:
+                    out.append("\n".join(paras))
+    raw = (SHARED / "news-ar-morocco" / "yabiladi-yab.json").read_text(encoding="utf-8")
+    dec, i = json.JSONDecoder(), 0
+    while i < len(raw):
+        while i < len(raw) and raw[i].isspace():
+            i += 1
+        if i >= len(raw):
+            break
+        try:
+            obj, i = dec.raw_decode(raw, i)
+        except ValueError:
+            break
+        for art in obj if isinstance(obj, list) else [obj]:
+            content = art.get("content") if isinstance(art, dict) else None
+            if content:
+                out.append("\n".join(content) if isinstance(content, list) else str(content))
+    return out
+
+
+_SENT = re.compile(r"(?<=[.!?؟])\s+|\n+")
+
+
+def split_passages(articles: Sequence[str], target: int) -> list[str]:
+    """Cut articles into sentence-aligned passages so that about `target` passages result."""
+    words = sum(len(a.split()) for a in articles)
+    size = max(20, int(words / (target * 1.25)))  # small tails are dropped: aim above the target
+    out: list[str] = []
+    for art in articles:
+        buf: list[str] = []
+        n = 0
+        for sent in _SENT.split(art):
+            if not sent.strip():
+                continue
+            buf.append(sent.strip())
+            n += len(sent.split())
+            if n >= size:
+                out.append(" ".join(buf))
+                buf, n = [], 0
+        if buf and n >= size // 3:
+            out.append(" ".join(buf))
+    return out
+
+
+def datasets(quick: bool, only: set[str] | None = None) -> list[DataSet]:
+    """The five evaluation sets (the +10k ones share the base passages and questions)."""
+    rng = random.Random(SEED)
+    qa = SHARED / "qa-ir"
+    piaf = load_squad(qa / "piaf-fr" / "piaf-v1.1.json", "piaf", "fr")
+    arcd = load_squad(qa / "arcd-ar" / "arcd.json", "arcd", "ar")
+    xquad = load_squad(qa / "xquad-ar" / "xquad.ar.json", "xquad", "ar")
+    n_distr = 2000 if quick else DISTRACTORS
+    sets = [piaf, arcd, xquad]
+    want = only or {"piaf", "arcd", "xquad", "piaf+10k", "arcd+10k"}
+    if "piaf+10k" in want:
+        fr = split_passages(_news_fr(), DISTRACTORS)
+        rng.shuffle(fr)
+        sets.append(DataSet("piaf+10k", "fr", piaf.docs + [(f"nf{i}", t) for i, t in enumerate(fr[:n_distr])], piaf.queries))
+    if "arcd+10k" in want:
+        ar = split_passages(_news_ar(), DISTRACTORS)
+        rng.shuffle(ar)
+        sets.append(DataSet("arcd+10k", "ar", arcd.docs + [(f"na{i}", t) for i, t in enumerate(ar[:n_distr])], arcd.queries))
+    out = [s for s in sets if s.name in want]
+    if quick:
+        for s in out:
+            s.queries = random.Random(SEED).sample(s.queries, min(300, len(s.queries)))
+    return out
+
+
+# --- systems -------------------------------------------------------------------------------------
+
+
+def _score(ranked: list[list[str]], queries: list[tuple[str, str]]) -> tuple[float, float]:
+    mrr = rec = 0.0
+    for ids, (_, rel) in zip(ranked, queries):
+        if rel in ids[:K]:
+            mrr += 1.0 / (ids.index(rel) + 1)
+            rec += 1
+    n = max(1, len(queries))
+    return mrr / n, rec / n
+
+
+def _whoosh_run(
+    ds: DataSet,
+    schema: Schema,
+    add: Callable[[object, str, str], None],
+    make_query: Callable[[str], Q.Query | None],
+    weighting: BM25F | Sequence[BM25F],
+) -> list[tuple[float, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        ix = windex.create_in(tmp, schema)
+        w = ix.writer(limitmb=256)
+        for did, text in ds.docs:
+            add(w, did, text)
+        w.commit()
+        qs = [make_query(q) for q, _ in ds.queries]
+        scores = []
+        for wt in weighting if isinstance(weighting, (list, tuple)) else [weighting]:
+            ranked = []
+            with ix.searcher(weighting=wt) as s:
+                for q in qs:
+                    if q is None:
+                        ranked.append([])
+                        continue
+                    ranked.append([hit["id"] for hit in s.search(q, limit=K)])
+            scores.append(_score(ranked, ds.queries))
+        ix.close()
+        return scores
+
+
+def _plain_whoosh(ds: DataSet, ana: Analyzer, weighting: BM25F | Sequence[BM25F]) -> list[tuple[float, float]]:
+    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(analyzer=ana))
+
+    def add(w: object, did: str, text: str) -> None:
+        w.add_document(id=did, body=text)  # type: ignore[attr-defined]
+
+    def make(q: str) -> Q.Query | None:
+        terms = list(dict.fromkeys(t.text for t in ana(q, mode="query")))
+        return Q.Or([Q.Term("body", t) for t in terms]) if terms else None
+
+    return _whoosh_run(ds, schema, add, make, weighting)
+
+
+def run_whoosh_default(ds: DataSet) -> tuple[float, float]:
+    """Whoosh TEXT() (StandardAnalyzer), OR of its query tokens, default BM25F."""
+    return _plain_whoosh(ds, StandardAnalyzer(), BM25F())[0]
+
+
+def run_whoosh_lang(ds: DataSet) -> tuple[float, float]:
+    """Whoosh TEXT(analyzer=LanguageAnalyzer(lang)) (fr: Snowball+stop list; ar: ISRI root stemmer)."""
+    return _plain_whoosh(ds, LanguageAnalyzer(ds.lang), BM25F())[0]
+
+
+_FTS_TOKEN = re.compile(r"\w+")
+
+
+def run_fts5(ds: DataSet) -> tuple[float, float]:
+    """SQLite FTS5, unicode61 remove_diacritics 2, bm25 ranking, OR of the question's words."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE d USING fts5(body, tokenize='unicode61 remove_diacritics 2')")
+    ids = [did for did, _ in ds.docs]
+    con.executemany("INSERT INTO d(rowid, body) VALUES (?, ?)", [(i, t) for i, (_, t) in enumerate(ds.docs)])
+    ranked = []
+    for q, _ in ds.queries:
+        toks = list(dict.fromkeys(_FTS_TOKEN.findall(q)))
+        if not toks:
+            ranked.append([])
+            continue
+        expr = " OR ".join('"' + t.replace('"', '""') + '"' for t in toks)
+        rows = con.execute("SELECT rowid FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?", (expr, K)).fetchall()
+        ranked.append([ids[r[0]] for r in rows])
+    con.close()
+    return _score(ranked, ds.queries)
+
+
+def _arshif_query_builder() -> tuple[Callable[[str], Q.Query | None], str]:
+    try:
+        from search.query import build_query
+    except ImportError:  # fall back to the equivalent: OR of per-word analyzer terms over text fields
+        from search.schema import text_fields
+
+        def build(q: str) -> Q.Query | None:
+            clauses = []
+            for f in text_fields():
+                lang = f.rsplit("_", 1)[1]
+                clauses += [Q.Term(f, t) for t in dict.fromkeys(analysis.tokens(q, lang))]
+            return Q.Or(clauses) if clauses else None
+
+        return build, "fallback Or-of-terms"
+
+    def build_real(q: str) -> Q.Query | None:
+        return build_query(q, mode="any").query
+
+    return build_real, "search.query.build_query(mode='any')"
+
+
+def run_arshif(ds: DataSet, weighting: BM25F | Sequence[BM25F] | None = None) -> list[tuple[float, float]]:
+    """Arshif: the real schema and the real query builder."""
+    from search.schema import build_schema
+
+    build, _ = _arshif_query_builder()
+
+    def add(w: object, did: str, text: str) -> None:
+        w.add_document(id=did, body=text, body_fr=text)  # type: ignore[attr-defined]
+
+    return _whoosh_run(ds, build_schema(), add, build, weighting or BM25F())
+
+
+SYSTEMS: dict[str, Callable[[DataSet], tuple[float, float]]] = {
+    "Whoosh TEXT()": run_whoosh_default,
+    "Whoosh TEXT(LanguageAnalyzer)": run_whoosh_lang,
+    "SQLite FTS5 unicode61": run_fts5,
+    "Arshif": lambda ds: run_arshif(ds)[0],
+}
+
+
+# --- runners ---------------------------------------------------------------------------------------
+
+_DATA: list[DataSet] = []
+
+
+def _job(args: tuple[str, int]) -> tuple[str, str, float, float, float]:
+    system, i = args
+    t0 = time.time()
+    mrr, rec = SYSTEMS[system](_DATA[i])
+    return system, _DATA[i].name, mrr, rec, time.time() - t0
+
+
+def _parallel(jobs: list, fn: Callable, procs: int) -> list:
+    if procs <= 1:
+        return [fn(j) for j in jobs]
+    with mp.get_context("fork").Pool(procs) as pool:
+        return pool.map(fn, jobs, chunksize=1)
+
+
+def main_table(quick: bool, procs: int) -> None:
+    """Every system on every set, printed as a Markdown table of MRR@10 / Recall@10."""
+    global _DATA
+    t0 = time.time()
+    _DATA = datasets(quick)
+    print(f"data: {', '.join(f'{d.name} {len(d.docs)} docs/{len(d.queries)} q' for d in _DATA)}"
+          f" ({time.time() - t0:.1f}s)")
+    print(f"Arshif query path: {_arshif_query_builder()[1]}; ANALYSIS_VERSION {analysis.ANALYSIS_VERSION}")
+    jobs = [(s, i) for i in range(len(_DATA)) for s in SYSTEMS]
+    jobs.sort(key=lambda j: -len(_DATA[j[1]].docs) * len(_DATA[j[1]].queries))  # longest first
+    res = {(s, d): (m, r, t) for s, d, m, r, t in _parallel(jobs, _job, procs)}
+    names = [d.name for d in _DATA]
+    print("\nMRR@10 / Recall@10" + (" (QUICK: 300 questions/set, 2k distractors)" if quick else ""))
+    print("| system | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for s in SYSTEMS:
+        cells = [f"{res[(s, n)][0]:.3f} / {res[(s, n)][1]:.3f}" for n in names]
+        print(f"| {s} | " + " | ".join(cells) + " |")
+    print(f"\nwall time {time.time() - t0:.0f}s; per job: "
+          + ", ".join(f"{s}@{d} {t:.0f}s" for (s, d), (_, _, t) in sorted(res.items())))
+
+
+def _variant_job(args: tuple[str, int]) -> tuple[str, str, float, float]:
+    from search.filters import ArabicNormalizeFilter, ArabicStemFilter
+
+    name, i = args
+    ds = _DATA[i]
+    cfg = RULE_VARIANTS[name]
+    ana = analysis.build_analyzer(
+        "fr",
+        arabic_normalize=ArabicNormalizeFilter(**cfg.get("norm", {})),
+        arabic_stem=ArabicStemFilter(**cfg.get("stem", {})),
+    )
+    if cfg.get("snowball"):
+        ana = _snowball_arabic_analyzer()
+    mrr, rec = _plain_whoosh(ds, ana, BM25F())[0]
+    return name, ds.name, mrr, rec
+
+
+class SnowballArabicFilter(Filter):
+    """Measurement only: Snowball Arabic (PyStemmer) in place of Arshif's light stemmer."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        import Stemmer
+
+        st = Stemmer.Stemmer("arabic")
+        for t in tokens:
+            if t.ar:
+                t.text = st.stemWord(t.text)
+            yield t
+
+
+def _snowball_arabic_analyzer() -> Analyzer:
+    return analysis.build_analyzer("fr", arabic_stem=SnowballArabicFilter())  # type: ignore[arg-type]
+
+
+_OFF = {"repeat_article": False, "accusative_alef": False}
+RULE_VARIANTS: dict[str, dict] = {
+    "Lucene-like (no extra rule)": {"stem": _OFF, "norm": {"hamza_seats": False, "persian": False}},
+    "+ hamza seats ؤ→و ئ→ي": {"stem": _OFF, "norm": {"persian": False}},
+    "+ Persian letters": {"stem": _OFF},
+    "+ repeated article": {"stem": {"accusative_alef": False}},
+    "+ accusative alef (= Arshif)": {},
+    "Arshif + extra suffixes": {"stem": {"extra_suffixes": True}},
+    "Arshif + extra prefixes ب ل ف ك": {"stem": {"extra_prefixes": True}},
+    "Arshif, lone و stripped only if 4+ letters remain": {"stem": {"waw_min": 5}},
+    "Arshif, lone و never stripped": {"stem": {"waw_min": 99}},
+    "Snowball Arabic stemmer instead": {"snowball": True},
+}
+
+
+def main_rules(quick: bool, procs: int) -> None:
+    """Ablation of the Arabic rules on the Arabic sets (plain single-field index, OR query)."""
+    global _DATA
+    _DATA = datasets(quick, {"arcd", "xquad", "arcd+10k"})
+    jobs = [(v, i) for i in range(len(_DATA)) for v in RULE_VARIANTS]
+    res = {(v, d): (m, r) for v, d, m, r in _parallel(jobs, _variant_job, procs)}
+    names = [d.name for d in _DATA]
+    print("| Arabic chain | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for v in RULE_VARIANTS:
+        print(f"| {v} | " + " | ".join(f"{res[(v, n)][0]:.3f}" for n in names) + " |")
+
+
+BM25_GRID = [(0.75, 1.2), (0.5, 1.2), (0.6, 1.2), (0.9, 1.2), (0.75, 0.9), (0.75, 1.5), (0.75, 2.0), (0.6, 1.5)]
+
+
+def _bm25_job(i: int) -> tuple[str, list[tuple[float, float]]]:
+    return _DATA[i].name, run_arshif(_DATA[i], [BM25F(B=b, K1=k) for b, k in BM25_GRID])
+
+
+def main_bm25(quick: bool, procs: int) -> None:
+    """MRR@10 of Arshif for a grid of BM25F (B, K1) on every set."""
+    global _DATA
+    _DATA = datasets(quick)
+    res = dict(_parallel(list(range(len(_DATA))), _bm25_job, procs))
+    names = [d.name for d in _DATA]
+    print("| B, K1 | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for g, (b, k) in enumerate(BM25_GRID):
+        print(f"| {b}, {k} | " + " | ".join(f"{res[n][g][0]:.3f}" for n in names) + " |")
+
+
+def main() -> None:
+    """Parse flags and run the chosen report."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="300 questions/set and 2k distractors")
+    ap.add_argument("--procs", type=int, default=2, help="parallel jobs (default 2)")
+    ap.add_argument("--rules", action="store_true", help="Arabic rule ablation instead of the main table")
+    ap.add_argument("--bm25", action="store_true", help="BM25F B/K1 grid for Arshif")
+    args = ap.parse_args()
+    if not SHARED.is_dir():
+        sys.exit(f"no data at {SHARED}")
+    if args.rules:
+        main_rules(args.quick, args.procs)
+    elif args.bm25:
+        main_bm25(args.quick, args.procs)
+    else:
+        main_table(args.quick, args.procs)
+
+
+if __name__ == "__main__":
+    main()

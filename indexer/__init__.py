@@ -1,0 +1,1 @@
+"""Arshif indexer: files on disk -> extracted, labelled records -> the Whoosh index."""

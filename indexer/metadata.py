@@ -1,0 +1,284 @@
+"""A document's facets and display fields: title, date, type, programs, partners, regions, countries.
+
+Order of trust for every field: sidecar (curated by hand) > document metadata > text > file name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Mapping
+
+from indexer.dates import FoundDate, filename_date_detail, find_date_detail, fold, parse_date_string
+from indexer.extract.base import Extracted
+from indexer.language import LangInfo, detect_languages
+from search.taxonomy import Taxonomy
+
+TITLE_MAX = 200
+TYPE_HEAD_CHARS = 400  # the type of a document is said in its first lines
+TITLE_SCAN_LINES = 40
+VISIBILITIES_DEFAULT = "public"
+
+_FACET_KINDS: dict[str, str] = {
+    "programs": "program", "partners": "partner", "regions": "region", "countries": "country",
+}
+_PLACEHOLDERS = (
+    "untitled", "sans titre", "document", "titre", "title", "doc1", "document1", "new document",
+    "nouveau document", "microsoft word", "presentation powerpoint", "diapositive 1", "slide 1",
+    "page 1", "index", "بدون عنوان", "مستند",
+)
+_CHROME_WORDS = (
+    "accueil", "home", "menu", "retour", "back", "rechercher", "recherche", "search", "connexion",
+    "login", "contact", "contactez-nous", "nous contacter", "partager", "share", "imprimer", "print",
+    "plan du site", "sitemap", "aller au contenu", "skip to content", "lire la suite", "read more",
+    "en savoir plus", "suivant", "précédent", "next", "previous", "français", "english", "العربية",
+    "fr", "ar", "en", "الرئيسية", "القائمة", "رجوع", "بحث", "اتصل بنا", "مشاركة", "طباعة",
+    "اقرأ المزيد", "المزيد", "actualités", "news", "الأخبار", "مستجدات", "publié le", "mis en ligne",
+)
+
+
+_FILE_NAME = re.compile(r"^[\w\-. ()]+\.(pdf|docx?|odt|rtf|txt|html?|xlsx?|pptx?)$", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|::|»|«)\s+")
+_CAMEL_RUN = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+){2,}$")  # "SociétéSpécialUne": glued menu items
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Everything the index needs about a document besides its text."""
+
+    title: str
+    date: str | None
+    type: str | None
+    programs: tuple[str, ...]
+    partners: tuple[str, ...]
+    regions: tuple[str, ...]
+    countries: tuple[str, ...]
+    langs: tuple[str, ...]
+    primary_lang: str
+    visibility: str = VISIBILITIES_DEFAULT
+    groups: tuple[str, ...] = ()
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+# ---------------------------------------------------------------- title
+
+def _letters(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def _key(text: str) -> str:
+    """A line folded for comparisons with the chrome and placeholder lists."""
+    return " ".join(fold(text).strip(" \t:|>»·•-–—*").split())
+
+
+_PLACEHOLDER_TITLES = frozenset(_key(w) for w in _PLACEHOLDERS)
+_CHROME = frozenset(_key(w) for w in _CHROME_WORDS)
+
+
+def prettify_file_name(rel_path: str) -> str:
+    """A readable title from a file name: no extension, separators as spaces, first letter upper."""
+    stem = PurePosixPath(rel_path.replace("\\", "/")).name
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+    words = " ".join(re.sub(r"[_+]+|(?<=\w)-(?=\w)|\.", " ", stem).split())
+    return (words[:1].upper() + words[1:]) if words else stem
+
+
+def _clean_meta_title(title: str) -> str:
+    """Drop "Microsoft Word - " prefixes and site names after separators ("Title | Ministry")."""
+    title = " ".join(title.split())
+    title = re.sub(r"^microsoft (word|powerpoint|excel)\s*-\s*", "", title, flags=re.IGNORECASE)
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) > 1:
+        title = max(parts, key=lambda p: (len(p.split()), len(p)))
+    return title
+
+
+def meaningful_title(title: str | None, rel_path: str = "") -> str | None:
+    """The metadata title if it names the document (not a placeholder, file name or site chrome)."""
+    if not title:
+        return None
+    title = _clean_meta_title(title)
+    key = _key(title)
+    stem = _key(prettify_file_name(rel_path)) if rel_path else ""
+    if (
+        _letters(title) < 4
+        or key in _PLACEHOLDER_TITLES
+        or key in _CHROME
+        or _FILE_NAME.match(title)
+        or (stem and _key(prettify_file_name(title)) == stem)
+        or re.fullmatch(r"[\w-]+_[\w_-]+", title)
+    ):
+        return None
+    return cap(title)
+
+
+def cap(text: str, limit: int = TITLE_MAX) -> str:
+    """Shorten to `limit` characters at a word boundary, marking the cut with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "…"
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for lines that are site navigation, dates, breadcrumbs or too short to be a title."""
+    stripped = line.strip()
+    key = _key(stripped)
+    words = _WORD.findall(stripped)
+    if not key or key in _CHROME or _letters(stripped) < 8 or len(words) < 2:
+        return True
+    if _CAMEL_RUN.match(stripped) or re.search(r"https?://|www\.|@\w", stripped):
+        return True
+    if stripped.count("|") >= 2 or stripped.count(" > ") >= 1 or stripped.count(" / ") >= 2:
+        return True
+    if find_date_detail(stripped) and _letters(re.sub(r"\d", "", stripped)) < 30:
+        return True  # "Publié le 09 Oct 2023", "Rabat, le 3 mars 2019"
+    upper = stripped.upper() == stripped and stripped.lower() != stripped
+    return upper and len(words) <= 3  # "ACTUALITÉS", "MENU PRINCIPAL"
+
+
+def title_from_text(text: str) -> str | None:
+    """The first heading-like line of the text, skipping site chrome; None if there is none."""
+    for n, line in enumerate(text.replace("\f", "\n").splitlines()):
+        if n >= TITLE_SCAN_LINES:
+            break
+        if not is_chrome_line(line):
+            return cap(line)
+    return None
+
+
+def choose_title(extracted: Extracted, rel_path: str) -> tuple[str, str]:
+    """(title, source) where source is "metadata", "text" or "filename"."""
+    title = meaningful_title(extracted.title, rel_path)
+    if title:
+        return title, "metadata"
+    title = title_from_text(extracted.text)
+    if title:
+        return title, "text"
+    return prettify_file_name(rel_path), "filename"
+
+
+# ---------------------------------------------------------------- date and type
+
+def choose_date(extracted: Extracted, rel_path: str) -> tuple[FoundDate | None, str]:
+    """(date, source): document metadata, then the text, then the file name."""
+    if extracted.date:
+        iso = parse_date_string(extracted.date)
+        if iso:
+            return FoundDate(iso), "metadata"
+    found = find_date_detail(extracted.text)
+    if found:
+        return found, "text"
+    found = filename_date_detail(rel_path)
+    return (found, "filename") if found else (None, "")
+
+
+def _folder_hint(rel_path: str, taxonomy: Taxonomy) -> str | None:
+    """A type named by the file name or a folder (deepest first): "communiques/", "rapports/"."""
+    parts = PurePosixPath(rel_path.replace("\\", "/")).parts
+    names = [prettify_file_name(parts[-1])] + list(reversed(parts[:-1])) if parts else []
+    for name in names:
+        spaced = " ".join(re.split(r"[_\-.]+", name))
+        found = taxonomy.match(spaced, "type")
+        if found:
+            return found[0]
+        for word in spaced.split():
+            word = fold(word)
+            for candidate in (word, word[:-1] if word.endswith("s") else word):
+                resolved = taxonomy.resolve("type", candidate)
+                if resolved:
+                    return resolved
+    return None
+
+
+def choose_type(title: str, text: str, rel_path: str, taxonomy: Taxonomy) -> str | None:
+    """The document type said in its title, else in its first lines, else by its folder."""
+    for source in (title, text[:TYPE_HEAD_CHARS]):
+        found = taxonomy.match(source, "type")
+        if found:
+            return found[0]
+    return _folder_hint(rel_path, taxonomy)
+
+
+# ---------------------------------------------------------------- sidecar
+
+def _resolved(taxonomy: Taxonomy, kind: str, values: object) -> tuple[str, ...]:
+    """Sidecar values mapped to taxonomy ids when they name an entry, kept as written otherwise."""
+    items = (values,) if isinstance(values, str) else tuple(values)  # type: ignore[arg-type]
+    out: list[str] = []
+    for value in items:
+        resolved = taxonomy.resolve(kind, str(value)) or str(value)
+        if resolved not in out:
+            out.append(resolved)
+    return tuple(out)
+
+
+def apply_sidecar(meta: Metadata, sidecar: Mapping[str, object], taxonomy: Taxonomy) -> Metadata:
+    """Let curated values set or override any field (labels and aliases resolved to ids)."""
+    changes: dict[str, object] = {}
+    extra = dict(meta.extra)
+    if "title" in sidecar:
+        changes["title"] = cap(str(sidecar["title"]))
+        extra["title_source"] = "sidecar"
+    if "date" in sidecar:
+        changes["date"] = parse_date_string(str(sidecar["date"]))
+        extra["date_source"] = "sidecar"
+        extra.pop("date_precision", None)
+    if "type" in sidecar:
+        changes["type"] = _resolved(taxonomy, "type", sidecar["type"])[0]
+    for key, kind in _FACET_KINDS.items():
+        if key in sidecar:
+            changes[key] = _resolved(taxonomy, kind, sidecar[key])
+    if "langs" in sidecar:
+        langs = tuple(str(v) for v in sidecar["langs"])  # type: ignore[union-attr]
+        changes["langs"], changes["primary_lang"] = langs, langs[0] if langs else meta.primary_lang
+    if "visibility" in sidecar:
+        changes["visibility"] = str(sidecar["visibility"])
+    if "groups" in sidecar:
+        changes["groups"] = tuple(str(v) for v in sidecar["groups"])  # type: ignore[union-attr]
+    return replace(meta, **changes, extra=MappingProxyType(extra))
+
+
+# ---------------------------------------------------------------- orchestration
+
+def derive_metadata(
+    extracted: Extracted,
+    rel_path: str,
+    taxonomy: Taxonomy,
+    sidecar: Mapping[str, object] | None = None,
+    default_visibility: str = VISIBILITIES_DEFAULT,
+    lang_info: LangInfo | None = None,
+) -> Metadata:
+    """Derive the facets and display fields of one document so search can filter, sort and show it.
+
+    `lang_info` lets a caller that already ran detect_languages pass its result instead of redoing it.
+    """
+    text = extracted.text
+    info = lang_info or detect_languages(text, extracted.lang_hint)
+    title, title_source = choose_title(extracted, rel_path)
+    found, date_source = choose_date(extracted, rel_path)
+    matched = taxonomy.match_all(f"{title}\n{text}")
+    extra = {k: str(v) for k, v in extracted.meta.items()}
+    extra["title_source"] = title_source
+    if found:
+        extra["date_source"] = date_source
+        if found.precision != "day":
+            extra["date_precision"] = found.precision
+    meta = Metadata(
+        title=title,
+        date=found.iso if found else None,
+        type=choose_type(title, text, rel_path, taxonomy),
+        programs=matched["program"],
+        partners=matched["partner"],
+        regions=matched["region"],
+        countries=matched["country"],
+        langs=info.langs,
+        primary_lang=info.primary,
+        visibility=default_visibility,
+        extra=MappingProxyType(extra),
+    )
+    return apply_sidecar(meta, sidecar, taxonomy) if sidecar else meta

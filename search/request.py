@@ -1,0 +1,141 @@
+"""A search request: parsed from URL parameters, validated, and turned back into URLs (all state in the URL)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+from urllib.parse import urlencode
+
+from search.errors import QueryError
+from search.schema import FACETS
+
+SORTS = ("relevance", "date", "-date")
+MODES = ("auto", "all", "any")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+FILTER_PARAMS = (*FACETS, "month")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything that determines a result page."""
+
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    mode: str = "auto"
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """URL parameters that reproduce this request (defaults left out)."""
+        params: list[tuple[str, str]] = []
+        if self.q:
+            params.append(("q", self.q))
+        for name in FILTER_PARAMS:
+            params.extend((name, v) for v in self.filters.get(name, ()))
+        if self.date_from:
+            params.append(("from", self.date_from))
+        if self.date_to:
+            params.append(("to", self.date_to))
+        if self.sort != "relevance":
+            params.append(("sort", self.sort))
+        if self.mode != "auto":
+            params.append(("mode", self.mode))
+        if self.page != 1:
+            params.append(("page", str(self.page)))
+        return params
+
+    def url(self, base: str = "/search") -> str:
+        """The URL of this request under `base`."""
+        params = self.to_params()
+        return base + ("?" + urlencode(params) if params else "")
+
+    def toggled(self, name: str, value: str) -> "SearchRequest":
+        """This request with facet value `value` switched on or off (back to page 1)."""
+        current = list(self.filters.get(name, ()))
+        if value in current:
+            current.remove(value)
+        else:
+            current.append(value)
+        filters = {k: v for k, v in self.filters.items() if k != name}
+        if current:
+            filters[name] = tuple(current)
+        if name == "year" and value not in current:  # leaving a year drops its months
+            filters.pop("month", None) if not current else None
+        return replace(self, filters=filters, page=1)
+
+    def with_page(self, page: int) -> "SearchRequest":
+        """This request on another page."""
+        return replace(self, page=page)
+
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    return values[-1].strip() if values and values[-1].strip() else None
+
+
+def _int(params: Mapping[str, list[str]], name: str, default: int, low: int, high: int) -> int:
+    raw = _one(params, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"'{name}' must be a whole number between {low} and {high}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise QueryError(f"'{name}' must be between {low} and {high}, not {value}")
+    return value
+
+
+def _date(params: Mapping[str, list[str]], name: str) -> str | None:
+    raw = _one(params, name)
+    if raw is None:
+        return None
+    if not _DATE.match(raw):
+        raise QueryError(f"'{name}' must be a date like 2019, 2019-07 or 2019-07-15, not {raw!r}")
+    return raw
+
+
+def parse_request(
+    params: Mapping[str, list[str]],
+    *,
+    per_page: int = 10,
+    max_per_page: int = 100,
+    max_page: int = 500,
+    max_query_chars: int = 500,
+) -> SearchRequest:
+    """Validate URL parameters (name -> list of values) into a SearchRequest, or raise QueryError."""
+    q = (_one(params, "q") or "")
+    if len(q) > max_query_chars:
+        raise QueryError(f"the query is {len(q)} characters long; the limit is {max_query_chars}")
+    filters = {}
+    for name in FILTER_PARAMS:
+        values = tuple(dict.fromkeys(v.strip() for v in params.get(name, []) if v.strip()))
+        if values:
+            filters[name] = values
+    sort = _one(params, "sort") or "relevance"
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; choose one of: {', '.join(SORTS)}")
+    mode = _one(params, "mode") or "auto"
+    if mode not in MODES:
+        raise QueryError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+    return SearchRequest(
+        q=q,
+        filters=filters,
+        date_from=_date(params, "from"),
+        date_to=_date(params, "to"),
+        sort=sort,
+        page=_int(params, "page", 1, 1, max_page),
+        per_page=_int(params, "per_page", per_page, 1, max_per_page),
+        mode=mode,
+    )
+
+
+def params_from_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group (name, value) pairs into the name -> values mapping parse_request takes."""
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out

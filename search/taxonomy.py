@@ -1,0 +1,244 @@
+"""The archive's controlled vocabulary (types, programs, partners, regions, countries) and its matching.
+
+Aliases are matched as whole-token sequences after the search analysis (`analysis.tokens`, French
+chain, query mode), so accents, hamza, clitics, case and plurals do not matter. Query mode on both
+sides, because index mode adds joined forms of hyphenated words between the parts, which would
+break token adjacency. Aliases written in capitals (PRIM, GIZ, OIM) are acronyms: they match only
+the same capitals as a whole word in the raw text (accents folded), so "PRIM" is not "prime".
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from search import analysis
+
+KINDS: tuple[str, ...] = ("type", "program", "partner", "region", "country")
+LABEL_LANGS: tuple[str, ...] = ("fr", "ar", "en")
+REQUIRED_LABELS: tuple[str, ...] = ("fr", "ar")
+ENTRY_KEYS: tuple[str, ...] = ("id", "fr", "ar", "en", "aliases")
+_ANALYSIS_LANG = "fr"
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]+$")
+_RAW_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One vocabulary entry: a stable id, labels per language and the aliases that name it."""
+
+    id: str
+    labels: Mapping[str, str]
+    aliases: tuple[str, ...] = ()
+
+
+def fold_raw(text: str) -> str:
+    """Strip accents but keep case, the form acronyms are compared in."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def is_acronym(alias: str) -> bool:
+    """True for aliases such as PRIM, GIZ or OIM, which must match in capitals only."""
+    return bool(_ACRONYM.match(fold_raw(alias)))
+
+
+def analysed(text: str) -> tuple[str, ...]:
+    """The search terms of `text`, the form aliases and documents are compared in."""
+    return tuple(analysis.tokens(text, _ANALYSIS_LANG, mode="query"))
+
+
+def raw_words(text: str) -> tuple[str, ...]:
+    """Accent-folded words with their case, where acronyms are looked for."""
+    return tuple(_RAW_WORD.findall(fold_raw(text)))
+
+
+def folded_words(text: str) -> tuple[str, ...]:
+    """Accent-folded lower-case words: the last resort of `resolve` (unstemmed names like folders)."""
+    return tuple(w.lower() for w in raw_words(text))
+
+
+# An index maps a first token to (token sequence, kind, id) triples, longest sequences first.
+_Index = Mapping[str, tuple[tuple[tuple[str, ...], str, str], ...]]
+
+
+def _build_index(items: Iterable[tuple[tuple[str, ...], str, str]]) -> _Index:
+    """Group alias sequences by their first token so a text is scanned once."""
+    grouped: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for item in items:
+        if item[0]:
+            grouped.setdefault(item[0][0], []).append(item)
+    return MappingProxyType(
+        {k: tuple(sorted(set(v), key=lambda x: (-len(x[0]), x[1], x[2]))) for k, v in grouped.items()}
+    )
+
+
+def _scan(words: tuple[str, ...], index: _Index, found: dict[str, dict[str, int]]) -> None:
+    """Record, per kind, the first position of every id whose sequence occurs in `words`."""
+    for i, word in enumerate(words):
+        for seq, kind, entry_id in index.get(word, ()):
+            if words[i : i + len(seq)] == seq:
+                found.setdefault(kind, {}).setdefault(entry_id, i)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Entries per kind, with indexes built once for fast matching of long texts."""
+
+    by_kind: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    _terms: _Index = field(default_factory=dict, repr=False, compare=False)
+    _acronyms: _Index = field(default_factory=dict, repr=False, compare=False)
+    _names: Mapping[str, Mapping[tuple[str, ...], str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of entry a taxonomy can hold, in display order."""
+        return KINDS
+
+    def entries(self, kind: str) -> tuple[Entry, ...]:
+        """The entries of one kind, in file order."""
+        _check_kind(kind)
+        return tuple(self.by_kind.get(kind, ()))
+
+    def label(self, kind: str, entry_id: str, ui_lang: str) -> str:
+        """What to show for an id in the interface language: its label, else the French one, else the id."""
+        for entry in self.by_kind.get(kind, ()):
+            if entry.id == entry_id:
+                return entry.labels.get(ui_lang) or entry.labels.get("fr") or entry_id
+        return entry_id
+
+    def match_all(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Ids per kind named in `text` (analysing it once), each in order of first mention."""
+        found: dict[str, dict[str, int]] = {}
+        _scan(analysed(text), self._terms, found)
+        if self._acronyms:
+            offset = 10**9  # acronym hits rank after analysed hits of the same kind
+            acronym_hits: dict[str, dict[str, int]] = {}
+            _scan(raw_words(text), self._acronyms, acronym_hits)
+            for kind, ids in acronym_hits.items():
+                for entry_id, pos in ids.items():
+                    found.setdefault(kind, {}).setdefault(entry_id, offset + pos)
+        return {
+            kind: tuple(sorted(found.get(kind, {}), key=lambda i: found[kind][i])) for kind in KINDS
+        }
+
+    def match(self, text: str, kind: str) -> tuple[str, ...]:
+        """Ids of `kind` whose alias or label occurs in `text` as a whole-token sequence."""
+        _check_kind(kind)
+        return self.match_all(text)[kind]
+
+    def resolve(self, kind: str, value: str) -> str | None:
+        """The id a user-typed id, label or alias stands for (first in file order), or None."""
+        _check_kind(kind)
+        value = value.strip()
+        for entry in self.by_kind.get(kind, ()):
+            if entry.id.casefold() == value.casefold():
+                return entry.id
+        names = self._names.get(kind, {})
+        hit = names.get(("raw",) + raw_words(value)) if is_acronym(value) else None
+        return (
+            hit
+            or names.get(analysed(value))
+            or names.get(("raw",) + raw_words(value))
+            or names.get(("folded",) + folded_words(value))
+        )
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"Unknown taxonomy kind {kind!r}; valid kinds: {', '.join(KINDS)}.")
+
+
+def _names_of(entry: Entry) -> list[str]:
+    """Every string that names an entry: labels and aliases."""
+    return list(entry.labels.values()) + list(entry.aliases)
+
+
+def build_taxonomy(by_kind: Mapping[str, Iterable[Entry]]) -> Taxonomy:
+    """Assemble a taxonomy and its match indexes from entries (validated)."""
+    kinds = {kind: tuple(entries) for kind, entries in by_kind.items()}
+    terms, acronyms = [], []
+    names: dict[str, dict[tuple[str, ...], str]] = {}
+    for kind, entries in kinds.items():
+        _check_kind(kind)
+        seen: set[str] = set()
+        kind_names = names.setdefault(kind, {})
+        for entry in entries:
+            if entry.id in seen:
+                raise ValueError(f"Duplicate {kind} id {entry.id!r} in the taxonomy.")
+            seen.add(entry.id)
+            for name in _names_of(entry):
+                if is_acronym(name):
+                    acronyms.append((raw_words(name), kind, entry.id))
+                    kind_names.setdefault(("raw",) + raw_words(name), entry.id)
+                    kind_names.setdefault(analysed(name), entry.id)  # typed in lower case
+                else:
+                    terms.append((analysed(name), kind, entry.id))
+                    kind_names.setdefault(analysed(name), entry.id)
+                kind_names.setdefault(("folded",) + folded_words(name), entry.id)
+            kind_names.setdefault(("raw",) + raw_words(entry.id), entry.id)
+    names_view = MappingProxyType({k: MappingProxyType(v) for k, v in names.items()})
+    return Taxonomy(
+        MappingProxyType(kinds), _build_index(terms), _build_index(acronyms), names_view
+    )
+
+
+def _entry(kind: str, raw: object, position: int) -> Entry:
+    """One entry from its TOML table, or a ValueError naming it."""
+    where = f"{kind} entry #{position}"
+    if not isinstance(raw, dict):
+        raise ValueError(f"The {where} must be a table ([[{kind}]]), not {type(raw).__name__}.")
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        raise ValueError(f"The {where} has no id (a non-empty string).")
+    where = f"{kind} {entry_id!r}"
+    unknown = sorted(set(raw) - set(ENTRY_KEYS))
+    if unknown:
+        raise ValueError(f"The {where} has unknown keys {unknown}; valid keys: {', '.join(ENTRY_KEYS)}.")
+    missing = [lang for lang in REQUIRED_LABELS if not isinstance(raw.get(lang), str) or not raw[lang].strip()]
+    if missing:
+        raise ValueError(f"The {where} is missing its {' and '.join(missing)} label.")
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ValueError(f"The {where} has aliases that are not a list of non-empty strings.")
+    labels = {lang: raw[lang].strip() for lang in LABEL_LANGS if isinstance(raw.get(lang), str) and raw[lang].strip()}
+    return Entry(entry_id.strip(), MappingProxyType(labels), tuple(a.strip() for a in aliases))
+
+
+def parse_taxonomy(data: Mapping[str, object]) -> Taxonomy:
+    """Build a taxonomy from parsed TOML data, rejecting unknown sections and bad entries."""
+    unknown = sorted(set(data) - set(KINDS) - {"version"})
+    if unknown:
+        raise ValueError(f"Unknown taxonomy sections {unknown}; valid sections: version, {', '.join(KINDS)}.")
+    if data.get("version", 1) != 1:
+        raise ValueError(f"Unsupported taxonomy version {data['version']!r}; this code reads version 1.")
+    by_kind: dict[str, list[Entry]] = {}
+    for kind in KINDS:
+        raw_entries = data.get(kind, [])
+        if not isinstance(raw_entries, list):
+            raise ValueError(f"The taxonomy section {kind!r} must be an array of tables ([[{kind}]]).")
+        by_kind[kind] = [_entry(kind, raw, i + 1) for i, raw in enumerate(raw_entries)]
+    return build_taxonomy(by_kind)
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read the taxonomy TOML file; a missing or empty file gives an empty taxonomy."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return build_taxonomy({})
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"Cannot read the taxonomy file {path}: {exc}.") from exc
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"The taxonomy file {path} is not valid TOML: {exc}.") from exc
+    try:
+        return parse_taxonomy(data)
+    except ValueError as exc:
+        raise ValueError(f"The taxonomy file {path}: {exc}") from exc

@@ -1,0 +1,133 @@
+"""Every route and its JSON twin, through the real Flask app over the real index."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+def _facet(data: dict, name: str) -> dict[str, dict]:
+    return {v["value"]: v for v in data["facets"][name]}
+
+
+def test_search_json_has_the_contract_shape(client):
+    data = client.get("/search.json?q=AMUDDU").get_json()
+    hit = data["hits"][0]
+    assert data == {
+        "query": "AMUDDU",
+        "total": 1,
+        "page": 1,
+        "per_page": 10,
+        "took_ms": data["took_ms"],
+        "mode": "all",
+        "message": None,
+        "hits": [
+            {
+                "id": hit["id"],
+                "path": "conventions/amuddu-enabel-2018.txt",
+                "title": "Convention de partenariat relative au programme AMUDDU",
+                "lang": "fr",
+                "langs": ["fr"],
+                "date": "2018-03-14",
+                "type": "agreement",
+                "score": hit["score"],
+                "snippet": hit["snippet"],
+                "paths": ["conventions/amuddu-enabel-2018.txt"],
+                "pages": [],
+            }
+        ],
+        "facets": data["facets"],
+        "suggestion": None,
+    }
+    assert isinstance(data["took_ms"], float) and hit["score"] > 0
+    assert "<mark>AMUDDU</mark>" in hit["snippet"]
+    assert set(data["facets"]) == {"lang", "type", "program", "partner", "region", "country", "year"}
+    assert data["facets"]["program"] == [
+        {"value": "amuddu", "label": "AMUDDU", "count": 1, "selected": False, "toggle_url": "/search?q=AMUDDU&program=amuddu"}
+    ]
+
+
+def test_html_and_json_twins_carry_the_same_hits(client):
+    data = client.get("/search.json?q=Marhaba").get_json()
+    page = client.get("/search?q=Marhaba").get_data(as_text=True)
+    assert data["total"] == 1  # the copy under copies/ is the same document
+    assert data["hits"][0]["paths"] == ["communiques/marhaba-2019.html", "copies/marhaba-2019-copie.html"]
+    for hit in data["hits"]:
+        assert f'/doc/{hit["id"]}' in page
+    assert "<mark>" in page
+
+
+def test_arabic_name_finds_arabic_documents_and_french_name_french_ones(client):
+    ar = client.get("/search.json?q=عملية مرحبا").get_json()
+    fr = client.get("/search.json?q=Opération Marhaba").get_json()
+    assert [h["lang"] for h in ar["hits"]] == ["ar"]
+    assert [h["lang"] for h in fr["hits"]] == ["fr"]
+
+
+def test_facets_multi_select_or_within_and_across(client):
+    both = client.get("/search.json?lang=fr&lang=ar").get_json()
+    assert both["total"] == 5
+    lang = _facet(both, "lang")
+    assert lang["fr"]["selected"] and lang["ar"]["selected"] and not lang["en"]["selected"]
+    assert lang["en"]["count"] == 1  # a facet's counts ignore its own selection
+    narrowed = client.get("/search.json?lang=fr&lang=ar&year=2018").get_json()
+    assert narrowed["total"] == 1
+    assert _facet(narrowed, "lang")["fr"]["count"] == 1
+    assert "ar" not in _facet(narrowed, "lang") or _facet(narrowed, "lang")["ar"]["selected"]
+
+
+def test_toggle_url_round_trips(client):
+    data = client.get("/search.json?q=migrants").get_json()
+    en = _facet(data, "lang")["en"]
+    toggled = client.get(en["toggle_url"].replace("/search", "/search.json", 1)).get_json()
+    assert _facet(toggled, "lang")["en"]["selected"]
+    off = _facet(toggled, "lang")["en"]["toggle_url"]
+    assert "lang=" not in off
+
+
+def test_date_range_and_sort(client):
+    data = client.get("/search.json?from=2018-01-01&to=2020-12-31&sort=date").get_json()
+    dates = [h["date"] for h in data["hits"]]
+    assert dates == ["2018-03-14", "2019-06-05"]
+
+
+def test_document_page_and_twin(client):
+    hit = client.get("/search.json?q=AMUDDU").get_json()["hits"][0]
+    doc = client.get(f"/doc/{hit['id']}.json?q=AMUDDU").get_json()
+    assert doc["title"] == hit["title"] and doc["program"] == ["amuddu"]
+    assert any("<mark>AMUDDU</mark>" in p["html"] for p in doc["pages"])
+    page = client.get(f"/doc/{hit['id']}?q=AMUDDU").get_data(as_text=True)
+    assert "<mark>AMUDDU</mark>" in page
+    with client.get(doc["file_url"]) as file:
+        assert file.status_code == 200 and file.mimetype == "text/plain"
+        assert b"AMUDDU" in file.data
+
+
+@pytest.mark.parametrize(
+    "url, status, needle",
+    [
+        ("/doc/doesnotexist.json", 404, "no document with id"),
+        ("/search.json?sort=oldest", 400, "choose one of: relevance, date, -date"),
+        ("/search.json?page=abc", 400, "'page' must be a whole number"),
+        ("/search.json?from=yesterday", 400, "'from' must be a date"),
+        ("/nowhere.json", 404, ""),
+    ],
+)
+def test_errors_have_one_json_shape(client, url, status, needle):
+    resp = client.get(url)
+    data = resp.get_json()
+    assert resp.status_code == status
+    assert data["ok"] is False and data["status"] == status and needle in data["error"]
+
+
+def test_html_errors_are_pages_without_traces(client):
+    resp = client.get("/search?sort=oldest")
+    assert resp.status_code == 400
+    body = resp.get_data(as_text=True)
+    assert "choose one of" in body and "Traceback" not in body
+
+
+def test_arabic_snippet_is_rtl_and_original_text(client):
+    page = client.get("/search?q=المدرسه").get_data(as_text=True)
+    snippet = re.search(r'<p class="snippet" dir="rtl">(.*?)</p>', page, re.S)
+    assert snippet and "<mark>المدرسة</mark>" in snippet.group(1)
