@@ -161,6 +161,32 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """Add or replace a staff account (password from a prompt, or one line on stdin with --password-stdin)."""
+    import getpass
+
+    from search.accounts import add_user, load_accounts
+
+    settings = _settings(args)
+    if args.action == "list":
+        for account in load_accounts(settings.users_file).values():
+            print(f"{account.name}\t{','.join(account.groups) or '-'}")
+        return 0
+    if not args.name:
+        print("arshif user add: give the user name", file=sys.stderr)
+        return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            print("arshif user add: the two passwords differ", file=sys.stderr)
+            return 2
+    account = add_user(settings.users_file, args.name, password, tuple(args.group or ()))
+    print(f"user {account.name} saved in {settings.users_file} (groups: {', '.join(account.groups) or 'none'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept stable: later tooling relies on these names)."""
     parser = argparse.ArgumentParser(prog="arshif", description="Search the ministry's archive (French/Arabic).")
@@ -198,6 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("user", help="manage local staff accounts")
+    p.add_argument("action", choices=["add", "list"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--group", action="append", help="group the user belongs to (repeatable)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user)
 
     p = sub.add_parser("stats", help="index statistics")
     p.add_argument("--index")

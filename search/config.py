@@ -36,6 +36,15 @@ class Settings:
     ocr: bool = True
     default_visibility: str = "public"
     secret_key: str = ""
+    users_file: Path = Path("var/users.toml")
+    audit_log: Path = Path("var/audit.log")
+    secure_cookies: bool = False  # set true behind HTTPS
+    signin_attempts: int = 5  # failed sign-ins per user and per address within signin_window_s
+    signin_window_s: int = 900
+    trust_proxy_auth: bool = False  # SSO: trust user/group headers set by the reverse proxy
+    proxy_addresses: tuple[str, ...] = ()  # only requests from these addresses may carry them
+    proxy_user_header: str = "X-Remote-User"
+    proxy_groups_header: str = "X-Remote-Groups"
 
 
 def _coerce(name: str, raw: Any) -> Any:
@@ -52,8 +61,9 @@ def _coerce(name: str, raw: Any) -> Any:
                 return False
             raise ValueError(raw)
         if isinstance(default, tuple):
-            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(os.pathsep)
-            return tuple(Path(str(i)) for i in items if str(i))
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).replace(",", os.pathsep).split(os.pathsep)
+            wrap = Path if name == "corpus" else str
+            return tuple(wrap(str(i).strip()) for i in items if str(i).strip())
         if isinstance(default, Path):
             return Path(str(raw))
         return type(default)(raw)

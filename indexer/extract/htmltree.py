@@ -18,6 +18,9 @@ _IMPLIED_CLOSE = {
     "th": {"td", "th"},
     "option": {"option"},
 }
+# Real pages nest a few dozen levels; deeper elements are kept as text of the deepest allowed one, so a
+# hostile page nested 100,000 deep costs linear time instead of quadratic tree walks.
+MAX_DEPTH = 256
 _BLOCKS_CLOSING_P = frozenset(
     "address article aside blockquote div dl fieldset footer form h1 h2 h3 h4 h5 h6 header hr main nav ol "
     "p pre section table ul figure".split()
@@ -65,6 +68,7 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#document")
         self.stack: list[Node] = [self.root]
+        self.too_deep = 0  # start tags dropped below MAX_DEPTH, whose end tags must be dropped too
 
     def _close(self, tag: str) -> None:
         for depth in range(len(self.stack) - 1, 0, -1):
@@ -76,6 +80,9 @@ class _TreeBuilder(HTMLParser):
         current = self.stack[-1].tag
         if current in _IMPLIED_CLOSE.get(tag, ()) or (tag in _BLOCKS_CLOSING_P and current == "p"):
             self.stack.pop()
+        if len(self.stack) >= MAX_DEPTH:
+            self.too_deep += 1
+            return
         node = Node(tag, {k: (v or "") for k, v in attrs}, parent=self.stack[-1])
         self.stack[-1].children.append(node)
         if tag not in VOID:
@@ -86,6 +93,9 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(node)
 
     def handle_endtag(self, tag: str) -> None:
+        if self.too_deep and tag not in VOID:
+            self.too_deep -= 1
+            return
         if tag not in VOID:
             self._close(tag)
 
