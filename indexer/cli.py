@@ -112,7 +112,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     params["per_page"] = [str(args.limit)]
     try:
         req = parse_request(params, per_page=args.limit, max_per_page=max(args.limit, 100))
-        engine = Engine(settings.index_dir)
+        from search.taxonomy import load_taxonomy
+
+        engine = Engine(settings.index_dir, taxonomy=load_taxonomy(settings.taxonomy))
         result = engine.search(req, principals=None)  # the operator sees all
     except (QueryError, FileNotFoundError) as exc:
         print(f"arshif search: {exc}", file=sys.stderr)

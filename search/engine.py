@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -15,10 +15,13 @@ from whoosh.searching import Searcher
 from search import schema as schema_mod
 from search.errors import NotFound, QueryError
 from search.facets import FacetTable, facet_values
-from search.highlight import matching_pages, query_terms, snippet
-from search.query import ParsedQuery, build_query
+from search.highlight import matching_pages, snippet
+from search.query import Notice, ParsedQuery, Resolver, build_query, date_bound
+from search.querylang import N_
 from search.request import SearchRequest
-from search.results import Hit, SearchResult
+from search.results import FacetValue, Hit, SearchResult
+from search.similar import similar_docnums
+from search.suggest import IndexVocabulary, suggest
 
 Labeler = Callable[[str, str], str]
 FACET_NAMES = (*schema_mod.FACETS, "month")
@@ -28,6 +31,18 @@ PUBLIC: tuple[str, ...] = ("public",)
 
 def _plain_label(facet: str, value: str) -> str:
     return value
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One reading of a request: the query, its document sets and what to tell the user."""
+
+    parsed: ParsedQuery
+    base: set[int]
+    filters: dict[str, frozenset[int]]
+    final: set[int]
+    mode: str
+    notices: tuple[Notice, ...]
 
 
 def hit_lang(stored: dict) -> str:
@@ -41,7 +56,7 @@ def hit_lang(stored: dict) -> str:
 class Engine:
     """An open index with a searcher refreshed after each commit and facet tables per generation."""
 
-    def __init__(self, index_dir: Path, labeler: Labeler | None = None) -> None:
+    def __init__(self, index_dir: Path, labeler: Labeler | None = None, taxonomy: Resolver | None = None) -> None:
         index_dir = Path(index_dir)
         if not whoosh_index.exists_in(str(index_dir)):
             raise FileNotFoundError(
@@ -49,6 +64,7 @@ class Engine:
             )
         self.index_dir = index_dir
         self.labeler = labeler or _plain_label
+        self.taxonomy = taxonomy
         self._ix = whoosh_index.open_dir(str(index_dir))
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
@@ -76,19 +92,22 @@ class Engine:
 
     # -- search -----------------------------------------------------------------------------
     def search(
-        self, req: SearchRequest, base_url: str = "/search", principals: tuple[str, ...] | None = PUBLIC
+        self,
+        req: SearchRequest,
+        base_url: str = "/search",
+        principals: tuple[str, ...] | None = PUBLIC,
+        *,
+        labeler: Labeler | None = None,
+        taxonomy: Resolver | None = None,
     ) -> SearchResult:
         """Answer one request over the documents `principals` may see; 'all' words, else 'any'."""
         started = time.perf_counter()
         searcher, table = self._current()
-        visible = self._visible(searcher, table, principals)
-        parsed, base, mode, message = self._base(searcher, req, visible)
-        filters = self._filter_sets(req, table, searcher)
-        final = _intersect(base, filters.values())
-        total = len(final)
-        hits = self._hits(searcher, parsed, req, final) if total else ()
-        facets = self._facets_for(req, table, base, filters, base_url)
-        suggestion = self._suggest(searcher, req.q) if total == 0 and req.q else None
+        found = self._resolve(searcher, table, req, principals, taxonomy or self.taxonomy)
+        total = len(found.final)
+        hits = self._hits(searcher, found.parsed, req, found.final) if total else ()
+        facets = self._facets_for(req, table, found.base, found.filters, base_url, labeler or self.labeler)
+        suggestion = self._suggest(searcher, req.q) if req.q.strip() else None
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             query=req.q,
@@ -99,39 +118,86 @@ class Engine:
             hits=hits,
             facets=facets,
             suggestion=suggestion,
-            mode=mode,
-            message=message,
+            mode=found.mode,
+            message=" ".join(n.text() for n in found.notices) or None,
             filters=dict(req.filters),
+            notices=found.notices,
         )
 
-    def _base(
-        self, searcher: Searcher, req: SearchRequest, visible: frozenset[int]
-    ) -> tuple[ParsedQuery, set[int], str, str | None]:
-        """The visible documents the words match, with the reading ('all'/'any') that produced them."""
+    def facet(
+        self,
+        req: SearchRequest,
+        name: str,
+        base_url: str = "/search",
+        principals: tuple[str, ...] | None = PUBLIC,
+        *,
+        labeler: Labeler | None = None,
+        taxonomy: Resolver | None = None,
+    ) -> list[FacetValue]:
+        """Every value of one facet for the request (multi-select counts), for the facet filter box."""
+        if name not in FACET_NAMES:
+            raise QueryError(f"unknown facet {name!r}; choose one of: {', '.join(FACET_NAMES)}")
+        searcher, table = self._current()
+        found = self._resolve(searcher, table, req, principals, taxonomy or self.taxonomy)
+        facets = self._facets_for(req, table, found.base, found.filters, base_url, labeler or self.labeler, only=name)
+        return facets.get(name, [])
+
+    def export(
+        self,
+        req: SearchRequest,
+        cap: int,
+        principals: tuple[str, ...] | None = PUBLIC,
+        *,
+        taxonomy: Resolver | None = None,
+    ) -> tuple[int, list[dict], str]:
+        """(total, stored fields of at most `cap` documents in result order, mode) for CSV/JSON export."""
+        searcher, table = self._current()
+        found = self._resolve(searcher, table, req, principals, taxonomy or self.taxonomy)
+        if not found.final:
+            return 0, [], found.mode
+        results = searcher.search(self._ranked(found.parsed), **self._order(req, found.parsed, found.final, cap))
+        return len(found.final), [dict(hit.fields()) for hit in results[:cap]], found.mode
+
+    def _resolve(
+        self,
+        searcher: Searcher,
+        table: FacetTable,
+        req: SearchRequest,
+        principals: tuple[str, ...] | None,
+        taxonomy: Resolver | None,
+    ) -> "_Found":
+        """The reading of the words, the base set, the filter sets and the final set: one place for all."""
+        visible = self._visible(searcher, table, principals)
+        filters = self._filter_sets(req, table, searcher)
+        vocab = IndexVocabulary(searcher)
         if not req.q.strip():
-            return ParsedQuery(None, "all", ()), set(visible), "all", None
+            base = set(visible)
+            return _Found(ParsedQuery(None, "all", ()), base, filters, _intersect(base, filters.values()), "all", ())
         first = "any" if req.mode == "any" else "all"
-        parsed = build_query(req.q, mode=first)
+        parsed = build_query(req.q, mode=first, vocab=vocab, taxonomy=taxonomy)
         if parsed.query is None:
-            return parsed, set(), first, "the query has only stop words or symbols; type a more specific word"
+            notices = parsed.notices or (Notice(N_("the query has only very common words or symbols; type a more specific word")),)
+            return _Found(parsed, set(), filters, set(), first, notices)
         base = set(searcher.docs_for_query(parsed.query)) & visible
-        if not base and req.mode == "auto" and len(parsed.words) > 1:
-            anyq = build_query(req.q, mode="any")
-            base = set(searcher.docs_for_query(anyq.query)) & visible
-            if base:
-                return anyq, base, "any", "no document contains all the words; showing documents with any of them"
-        return parsed, base, first, None
+        final = _intersect(base, filters.values())
+        if not final and req.mode == "auto" and len(parsed.words) > 1:
+            anyq = build_query(req.q, mode="any", vocab=vocab, taxonomy=taxonomy)
+            any_base = set(searcher.docs_for_query(anyq.query)) & visible if anyq.query is not None else set()
+            any_final = _intersect(any_base, filters.values())
+            if any_final:
+                note = Notice(N_("no document contains all the words; showing the documents that contain any of them"))
+                return _Found(anyq, any_base, filters, any_final, "any", (*anyq.notices, note))
+        return _Found(parsed, base, filters, final, first, parsed.notices)
 
     def _filter_sets(self, req: SearchRequest, table: FacetTable, searcher: Searcher) -> dict[str, frozenset[int]]:
-        """One document set per active filter (facets and the date range)."""
+        """One document set per active filter (facets and the from/to date range)."""
         sets: dict[str, frozenset[int]] = {}
         for name, values in req.filters.items():
             sets[name] = table.docs_with(name, values)
         if req.date_from or req.date_to:
-            low = _date_bound(req.date_from, end=False)
-            high = _date_bound(req.date_to, end=True)
-            rng = Q.TermRange("date", low, high)
-            sets["date"] = frozenset(searcher.docs_for_query(rng))
+            low = date_bound(req.date_from, end=False) if req.date_from else None
+            high = date_bound(req.date_to, end=True) if req.date_to else None
+            sets["date"] = frozenset(searcher.docs_for_query(Q.TermRange("date", low, high)))
         return sets
 
     def _facets_for(
@@ -141,15 +207,19 @@ class Engine:
         base: set[int],
         filters: dict[str, frozenset[int]],
         base_url: str,
-    ) -> dict:
-        """Counts per facet, each ignoring its own selection (multi-select)."""
+        labeler: Labeler,
+        only: str | None = None,
+    ) -> dict[str, list[FacetValue]]:
+        """Counts per facet, each ignoring its own selection (multi-select); months once a year is chosen."""
         out = {}
         for name in FACET_NAMES:
-            if name == "month" and not req.filters.get("year"):
+            if only and name != only:
+                continue
+            if name == "month" and not req.filters.get("year") and only != "month":
                 continue
             docs = _intersect(base, [s for k, s in filters.items() if k != name])
             counts = table.counts(name, docs)
-            if name == "month":
+            if name == "month" and req.filters.get("year"):
                 years = req.filters["year"]
                 counts = {m: c for m, c in counts.items() if m[:4] in years}
             selected = req.filters.get(name, ())
@@ -158,46 +228,58 @@ class Engine:
                 return req.toggled(name, value).url(base_url)
 
             order = "value" if name in ("year", "month") else "count"
-            out[name] = facet_values(name, counts, selected, url, self.labeler, order)
+            out[name] = facet_values(name, counts, selected, url, labeler, order)
         return out
 
-    def _hits(self, searcher: Searcher, parsed: ParsedQuery, req: SearchRequest, final: set[int]) -> tuple[Hit, ...]:
-        """The page of hits, ranked by BM25F or sorted by date, with snippets from the original text."""
-        query = parsed.query if parsed.query is not None else Q.Every()
-        limit = req.page * req.per_page
+    @staticmethod
+    def _ranked(parsed: ParsedQuery) -> Q.Query:
+        return parsed.rank_query if parsed.query is not None else Q.Every()
+
+    @staticmethod
+    def _order(req: SearchRequest, parsed: ParsedQuery, final: set[int], limit: int) -> dict:
+        """search() keywords: relevance (BM25F + proximity) or date order; no query = newest first."""
         kwargs: dict = {"filter": final, "limit": limit}
-        if req.sort != "relevance" or parsed.query is None:
+        if req.sort != "relevance" or parsed.query is None or not parsed.words:  # filters only: newest first
             kwargs["sortedby"] = "date"
             kwargs["reverse"] = req.sort != "date"
-        results = searcher.search(query, **kwargs)
+        return kwargs
+
+    def _hits(self, searcher: Searcher, parsed: ParsedQuery, req: SearchRequest, final: set[int]) -> tuple[Hit, ...]:
+        """The page of hits, ranked or sorted, with snippets and matching pages from the original text."""
+        limit = req.page * req.per_page
+        order = self._order(req, parsed, final, limit)
+        results = searcher.search(self._ranked(parsed), **order)
         start = (req.page - 1) * req.per_page
-        hits = []
-        for hit in results[start:limit]:
-            stored = hit.fields()
-            lang = hit_lang(stored)
-            terms = query_terms(parsed.query, schema_mod.text_field("body", lang))
-            body = stored.get("body", "")
-            pages = matching_pages(body.split("\f"), terms, lang) if "\f" in body else ()
-            hits.append(
-                Hit(
-                    id=stored["id"],
-                    path=stored.get("path", ""),
-                    title=stored.get("title", ""),
-                    lang=(stored.get("lang") or "").split(",")[0] or "und",
-                    date=stored.get("date"),
-                    type=stored.get("type") or None,
-                    score=round(float(hit.score), 4) if isinstance(hit.score, (int, float)) else 0.0,
-                    snippet=snippet(body, terms, lang),
-                    langs=tuple(x for x in (stored.get("lang") or "").split(",") if x),
-                    paths=tuple(stored.get("paths") or ()),
-                    pages=pages,
-                )
-            )
-        return tuple(hits)
+        scored = "sortedby" not in order  # when sorted by date, Whoosh's "score" is the sort key
+        return tuple(
+            self._hit(hit.fields(), parsed.terms, float(hit.score or 0.0) if scored else 0.0)
+            for hit in results[start:limit]
+        )
+
+    @staticmethod
+    def _hit(stored: dict, terms: frozenset[str], score: float) -> Hit:
+        """One hit from stored fields: the snippet and page numbers come from the original text."""
+        lang = hit_lang(stored)
+        body = stored.get("body", "") or ""
+        pages = matching_pages(body.split("\f"), terms, lang) if "\f" in body else ()
+        langs = tuple(x for x in (stored.get("lang") or "").split(",") if x)
+        return Hit(
+            id=stored["id"],
+            path=stored.get("path", ""),
+            title=stored.get("title", ""),
+            lang=langs[0] if langs else "und",
+            date=stored.get("date"),
+            type=stored.get("type") or None,
+            score=round(score, 4),
+            snippet=snippet(body, terms, lang),
+            langs=langs,
+            paths=tuple(stored.get("paths") or ()),
+            pages=pages,
+        )
 
     def _suggest(self, searcher: Searcher, text: str) -> str | None:
-        """A corrected query from the index vocabulary, when the words found nothing."""
-        return None
+        """A corrected query made of real words of the archive, when some typed word is unknown."""
+        return suggest(searcher, text)
 
     @staticmethod
     def _visible(searcher: Searcher, table: FacetTable, principals: tuple[str, ...] | None) -> frozenset[int]:
@@ -216,6 +298,22 @@ class Engine:
         if stored is None or not allowed:
             raise NotFound(f"no document with id {doc_id!r}")
         return dict(stored)
+
+    def highlight_terms(self, text: str) -> frozenset[str]:
+        """The index terms a query stands for (prefixes and typos expanded), to mark them in a document."""
+        if not text.strip():
+            return frozenset()
+        searcher, _ = self._current()
+        return build_query(text, mode="any", vocab=IndexVocabulary(searcher), taxonomy=self.taxonomy).terms
+
+    def similar(self, doc_id: str, principals: tuple[str, ...] | None = PUBLIC, top: int = 5) -> list[dict]:
+        """Stored fields of up to `top` visible documents most like this one (more-like-this)."""
+        searcher, table = self._current()
+        stored = self.document(doc_id, principals)
+        docnum = searcher.document_number(id=doc_id)
+        visible = self._visible(searcher, table, principals)
+        found = similar_docnums(searcher, docnum, stored, hit_lang(stored), visible, top)
+        return [{**searcher.stored_fields(num), "score": round(score, 4)} for num, score in found]
 
     def stats(self, principals: tuple[str, ...] | None = PUBLIC) -> dict:
         """Size of the visible part of the index and its facet distribution."""
@@ -239,13 +337,3 @@ def _intersect(base: set[int] | frozenset[int], others) -> set[int]:
         if not result:
             break
     return result
-
-
-def _date_bound(value: str | None, end: bool) -> str | None:
-    if value is None:
-        return None
-    if len(value) == 4:
-        return value + ("-12-31" if end else "-01-01")
-    if len(value) == 7:
-        return value + ("-31" if end else "-01")
-    return value

@@ -26,6 +26,7 @@ from search.querylang import (
     Range,
     Word,
     parse,
+    plain_tree,
     plain_words,
 )
 from search.schema import text_field
@@ -110,10 +111,15 @@ class _Compiler:
     vocab: Vocabulary | None
     taxonomy: Resolver | None
     mode: str
+    lang: str | None = None  # compile for the text fields of one Latin language only
     terms: set[str] = field(default_factory=set)
     notices: list[Notice] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+
+    def fields(self, kinds: Iterable[str] = ("title", "body")) -> list[tuple[str, str]]:
+        """The text fields this compilation targets."""
+        return [(f, lang) for f, lang in _fields(kinds) if self.lang is None or lang == self.lang]
 
     # -- text --------------------------------------------------------------------------------
     def text_node(self, node: Word | Phrase, kinds: tuple[str, ...] = ("title", "body")) -> Q.Query | None:
@@ -123,7 +129,7 @@ class _Compiler:
         if isinstance(node, Word) and node.fuzz is not None:
             return self.fuzzy(node.text, node.fuzz, kinds)
         per_field = []
-        for fname, lang in _fields(kinds):
+        for fname, lang in self.fields(kinds):
             toks = analysis.tokens(node.text, lang, mode="query")
             if not toks:
                 continue
@@ -146,7 +152,7 @@ class _Compiler:
         self.words.append(text + "*")
         per_field = []
         capped = False
-        for fname, lang in _fields(kinds):
+        for fname, lang in self.fields(kinds):
             starts = {base, *analysis.tokens(text, lang, mode="query")}
             found: list[str] = []
             for start in sorted(s for s in starts if len(s) >= MIN_PREFIX_CHARS):
@@ -163,7 +169,7 @@ class _Compiler:
     def fuzzy(self, text: str, fuzz: int, kinds: tuple[str, ...]) -> Q.Query | None:
         """word~: the word and indexed terms within 1 or 2 typos (by length when not given)."""
         per_field = []
-        for fname, lang in _fields(kinds):
+        for fname, lang in self.fields(kinds):
             for tok in analysis.tokens(text, lang, mode="query"):
                 dist = fuzz or (1 if len(tok) < 8 else 2)
                 found = set(self.vocab.within(fname, tok, dist, MAX_EXPANSIONS) if self.vocab else []) | {tok}
@@ -325,15 +331,25 @@ def _proximity(compiler: _Compiler, tree: Node | None) -> Q.Query | None:
 def compile_tree(
     tree: Node | None, *, mode: str = "all", vocab: Vocabulary | None = None, taxonomy: Resolver | None = None
 ) -> ParsedQuery:
-    """A parsed tree as a Whoosh query; raises QuerySyntaxError for values it cannot resolve."""
-    compiler = _Compiler(vocab, taxonomy, mode)
-    query = compiler.node(tree, top=True) if tree is not None else None
-    notices = list(compiler.notices)
-    if compiler.ignored and query is None and tree is not None:
-        notices.append(Notice(N_("the query has only very common words or symbols ({words}); type a more specific word"), (("words", " ".join(compiler.ignored)),)))
-    bonus = _proximity(compiler, tree) if query is not None else None
+    """A parsed tree as a Whoosh query; raises QuerySyntaxError for values it cannot resolve.
+
+    The tree is compiled once per Latin language of the text fields and the readings are ORed: a
+    word that is a stop word in French ("de") is then neutral for French documents instead of being
+    required from the English fields.
+    """
+    compilers = [_Compiler(vocab, taxonomy, mode, lang=lang) for lang in analysis.TEXT_LANGS]
+    queries = [c.node(tree, top=True) for c in compilers] if tree is not None else []
+    kept = [q for q in queries if q is not None]
+    query = _or(list(dict.fromkeys(kept))) if kept else None
+    words = tuple(dict.fromkeys(w for c in compilers for w in c.words))
+    terms = frozenset(t for c in compilers for t in c.terms)
+    notices = list(dict.fromkeys(n for c in compilers for n in c.notices))
+    ignored = [w for w in compilers[0].ignored if all(w in c.ignored for c in compilers)] if compilers else []
+    if ignored and query is None and tree is not None:
+        notices.append(Notice(N_("the query has only very common words or symbols ({words}); type a more specific word"), (("words", " ".join(ignored)),)))
+    bonus = _proximity(compilers[0], tree) if query is not None else None
     ranking = Q.AndMaybe(query, bonus) if bonus is not None else None
-    return ParsedQuery(query, mode, tuple(compiler.words), ranking, frozenset(compiler.terms), tuple(notices))
+    return ParsedQuery(query, mode, words, ranking, terms, tuple(notices))
 
 
 def build_query(
@@ -345,8 +361,7 @@ def build_query(
     except QuerySyntaxError as exc:
         plain = plain_words(text)
         try:
-            tree = parse(plain)
-            fallback = compile_tree(tree, mode=mode, vocab=None, taxonomy=None)
+            fallback = compile_tree(plain_tree(text), mode=mode, vocab=None, taxonomy=None)
         except QuerySyntaxError:
             fallback = ParsedQuery(None, mode, ())
         reason = Notice(exc.template, tuple(exc.params.items()))

@@ -308,13 +308,23 @@ def parse(text: str) -> Node | None:
     return _Parser(list(_lex(text or ""))).query(nested=False)
 
 
-_PLAIN_DROP = re.compile(r"[\"«»“”()\[\]*~+]|(?<!\w)-|\b\w+:(?=\S)")
+_PLAIN_DROP = re.compile(
+    r"~\d*|[\"«»“”()\[\]*+]|(?<!\w)-|(?<!\S)(?:" + "|".join(map(re.escape, FIELD_ALIASES)) + r"):", re.I
+)
 
 
 def plain_words(text: str) -> str:
     """The query with its syntax stripped: what an unreadable query falls back to (all words)."""
     words = _PLAIN_DROP.sub(" ", text or "").split()
     return " ".join(w for w in words if w not in OPERATOR_WORDS and w not in ("TO",))
+
+
+def plain_tree(text: str) -> Node | None:
+    """The plain-words reading as a tree, built directly (it cannot fail): every word required."""
+    words = tuple(Word(w) for w in plain_words(text).split())
+    if not words:
+        return None
+    return words[0] if len(words) == 1 else All(words)
 
 
 def leaves(node: Node | None) -> Iterator[Node]:

@@ -7,12 +7,14 @@ from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
 from search.errors import QueryError
+from search.querylang import count_terms
 from search.schema import FACETS
 
 SORTS = ("relevance", "date", "-date")
 MODES = ("auto", "all", "any")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 FILTER_PARAMS = (*FACETS, "month")
+DEFAULT_PER_PAGE = 10
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class SearchRequest:
     date_to: str | None = None
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 10
+    per_page: int = DEFAULT_PER_PAGE
     mode: str = "auto"
 
     def to_params(self) -> list[tuple[str, str]]:
@@ -43,6 +45,8 @@ class SearchRequest:
             params.append(("sort", self.sort))
         if self.mode != "auto":
             params.append(("mode", self.mode))
+        if self.per_page != DEFAULT_PER_PAGE:
+            params.append(("per_page", str(self.per_page)))
         if self.page != 1:
             params.append(("page", str(self.page)))
         return params
@@ -85,7 +89,7 @@ def _int(params: Mapping[str, list[str]], name: str, default: int, low: int, hig
     except ValueError:
         raise QueryError(f"'{name}' must be a whole number between {low} and {high}, not {raw!r}") from None
     if not low <= value <= high:
-        raise QueryError(f"'{name}' must be between {low} and {high}, not {value}")
+        raise QueryError(f"'{name}' must be a whole number between {low} and {high}, not {value}")
     return value
 
 
@@ -105,11 +109,15 @@ def parse_request(
     max_per_page: int = 100,
     max_page: int = 500,
     max_query_chars: int = 500,
+    max_query_terms: int = 40,
 ) -> SearchRequest:
     """Validate URL parameters (name -> list of values) into a SearchRequest, or raise QueryError."""
     q = (_one(params, "q") or "")
     if len(q) > max_query_chars:
-        raise QueryError(f"the query is {len(q)} characters long; the limit is {max_query_chars}")
+        raise QueryError(f"the query is {len(q)} characters long; the limit is {max_query_chars} characters")
+    terms = count_terms(q)
+    if terms > max_query_terms:
+        raise QueryError(f"the query has {terms} terms; the limit is {max_query_terms} terms")
     filters = {}
     for name in FILTER_PARAMS:
         values = tuple(dict.fromkeys(v.strip() for v in params.get(name, []) if v.strip()))
@@ -121,11 +129,14 @@ def parse_request(
     mode = _one(params, "mode") or "auto"
     if mode not in MODES:
         raise QueryError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+    date_from, date_to = _date(params, "from"), _date(params, "to")
+    if date_from and date_to and date_from[:len(date_to)] > date_to:
+        raise QueryError(f"the date range from {date_from} to {date_to} ends before it starts; swap 'from' and 'to'")
     return SearchRequest(
         q=q,
         filters=filters,
-        date_from=_date(params, "from"),
-        date_to=_date(params, "to"),
+        date_from=date_from,
+        date_to=date_to,
         sort=sort,
         page=_int(params, "page", 1, 1, max_page),
         per_page=_int(params, "per_page", per_page, 1, max_per_page),

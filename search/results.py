@@ -55,6 +55,7 @@ class SearchResult:
     mode: str = "all"
     message: str | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notices: tuple = ()  # search.query.Notice: the message as templates, for translated pages
 
     def to_dict(self) -> dict:
         """The JSON contract of /search.json and `arshif search --json`."""

@@ -15,7 +15,7 @@ from whoosh.support.levenshtein import distance
 
 from search import analysis
 from search.normalize import strip_arabic_marks
-from search.querylang import QuerySyntaxError, Word, All, parse, plain_words
+from search.querylang import All, QuerySyntaxError, Word, parse, plain_tree
 from search.schema import text_field
 
 SURFACE_SCAN_CHARS = 200_000
@@ -106,7 +106,7 @@ def suggest(searcher: Searcher, text: str) -> str | None:
     try:
         tree = parse(text)
     except QuerySyntaxError:
-        tree = parse(plain_words(text))
+        tree = plain_tree(text)
     children = tree.children if isinstance(tree, All) else (tree,) if tree is not None else ()
     vocab = IndexVocabulary(searcher)
     out, changed = text, False

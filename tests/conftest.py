@@ -175,17 +175,15 @@ def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def make_settings(corpus: Path, index_dir: Path, **extra: object):
     """Settings pointing at a corpus and an index in tmp, ignoring any arshif.toml and environment."""
-    return load_settings(
-        Path("/nonexistent/arshif.toml"),
-        environ={},
-        index_dir=index_dir,
-        cache_dir=index_dir.parent / "cache",
-        corpus=(corpus,),
-        taxonomy=corpus / "taxonomy.toml",
-        workers=1,
-        ocr=False,
-        **extra,
-    )
+    base: dict[str, object] = {
+        "index_dir": index_dir,
+        "cache_dir": index_dir.parent / "cache",
+        "corpus": (corpus,),
+        "taxonomy": corpus / "taxonomy.toml",
+        "workers": 1,
+        "ocr": False,
+    }
+    return load_settings(Path("/nonexistent/arshif.toml"), environ={}, **{**base, **extra})
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,12 @@ from werkzeug.exceptions import HTTPException
 
 from search.errors import NotFound, QueryError
 
+JSON_SUFFIXES = (".json",)
+
 
 def wants_json() -> bool:
     """JSON twins end in .json (and API clients may ask for JSON)."""
-    return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
+    return request.path.endswith(JSON_SUFFIXES) or request.accept_mimetypes.best == "application/json"
 
 
 def error_response(message: str, status: int) -> Response:
@@ -35,7 +37,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        return error_response(exc.description or exc.name, exc.code or 500)
+        status = exc.code or 500
+        if status == 404 and (exc.description or "").startswith("The requested URL"):
+            return error_response(f"there is no page at {request.path}; try /search or /help", 404)
+        return error_response(exc.description or exc.name, status)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

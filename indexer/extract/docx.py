@@ -18,6 +18,7 @@ from .titles import meaningful_title
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _SKIP = {f"{W}delText", f"{W}instrText", MC_FALLBACK, f"{W}rPr", f"{W}pPr"}
+TEMPLATE_CREATED = "2013-12-23T23:15"
 _TITLE_STYLES = {"title", "heading 1", "titre", "titre 1"}
 _EXTRA_PARTS = ("header", "footer", "footnotes", "endnotes")
 
@@ -123,6 +124,8 @@ def extract_docx(path: Path) -> Extracted:
     core = document.core_properties
     heading = next((t.strip() for s, t in body if s in _TITLE_STYLES and t.strip()), None)
     created = core.created.date().isoformat() if core.created else None
+    if core.created and core.created.replace(tzinfo=None).isoformat().startswith(TEMPLATE_CREATED):
+        created = None  # python-docx's blank template stamps every new file with this date
     meta = {k: v for k, v in (("author", core.author), ("subject", core.subject), ("keywords", core.keywords)) if v}
     return Extracted(
         pages=(Page(1, text),),
