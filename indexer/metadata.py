@@ -13,6 +13,7 @@ from typing import Mapping
 from indexer.dates import FoundDate, filename_date_detail, find_date_detail, fold, parse_date_string
 from indexer.extract.base import Extracted
 from indexer.language import LangInfo, detect_languages
+from search.access import visibility_tokens
 from search.taxonomy import Taxonomy
 
 TITLE_MAX = 200
@@ -240,6 +241,7 @@ def apply_sidecar(meta: Metadata, sidecar: Mapping[str, object], taxonomy: Taxon
         changes["visibility"] = str(sidecar["visibility"])
     if "groups" in sidecar:
         changes["groups"] = tuple(str(v) for v in sidecar["groups"])  # type: ignore[union-attr]
+    visibility_tokens(str(changes.get("visibility", meta.visibility)), tuple(changes.get("groups", meta.groups)))  # type: ignore[arg-type]
     return replace(meta, **changes, extra=MappingProxyType(extra))
 
 

@@ -8,9 +8,11 @@ from typing import Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh import query as Q
 
 from indexer.records import DocumentRecord
 from search import schema as schema_mod
+from search.access import visibility_tokens
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def record_fields(record: DocumentRecord) -> dict[str, object]:
         "pages": record.pages,
         "size": record.size,
         "hash": record.hash,
-        "visibility": keyword([record.visibility, *("group:" + g for g in record.groups)]),
+        "visibility": keyword(visibility_tokens(record.visibility, record.groups)),
         "warnings": list(record.warnings),
         "lang": keyword(record.langs),
         "type": record.type or "",
@@ -77,6 +79,59 @@ def open_for_writing(index_dir: Path, rebuild: bool = False) -> OpenedIndex:
     return OpenedIndex(ix, reason)
 
 
+WRITER_LIMIT_MB = 192  # posting pool per analysis process before it spills a sorted run to disk
+# One compound file per segment. Whoosh reads a compound segment through BytesIO(memoryview(mmap)),
+# i.e. a private COPY of the segment in every searching process; separate files (False) are read in
+# place (benchmarks/README.md measures both). False needs every searcher to be closed (the engine's
+# refresh must close the old one), else file handles leak; until then the default stays True.
+COMPOUND = True
+
+
+class IndexWriter:
+    """One commit's worth of changes, streamed: deletes first, then documents as they are prepared.
+
+    With procs > 1, Whoosh's multi-process writer analyses documents in `procs` child processes that
+    each write their own segment (multisegment: no single-threaded merge of their output at commit).
+    `compound=False` writes each segment as separate files, read in place by searchers (see COMPOUND).
+    """
+
+    def __init__(
+        self, ix: Index, procs: int = 1, limitmb: int = WRITER_LIMIT_MB, compound: bool | None = None
+    ) -> None:
+        self._ix = ix
+        self._fresh = ix.doc_count_all() == 0
+        options: dict[str, object] = {"limitmb": limitmb, "compound": COMPOUND if compound is None else compound}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True, batchsize=64)
+        self._writer = ix.writer(**options)
+        self.added = 0
+        self.deleted = 0
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        """Delete the documents with these ids (one query, not one searcher per id)."""
+        if self._fresh:
+            return
+        terms = [Q.Term("id", i) for i in ids]
+        if terms:
+            self.deleted += self._writer.delete_by_query(Q.Or(terms))
+
+    def add(self, record: DocumentRecord) -> None:
+        """Add one document; the caller deleted any older version of its id first."""
+        self._writer.add_document(**record_fields(record))
+        self.added += 1
+
+    def __enter__(self) -> "IndexWriter":
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self._writer.cancel()
+        elif self.added or self.deleted:
+            self._writer.commit()
+        else:
+            self._writer.cancel()
+
+
 def apply_changes(
     ix: Index,
     upserts: Iterable[DocumentRecord],
@@ -89,14 +144,8 @@ def apply_changes(
     deletes = [d for d in deletes if d not in {r.id for r in upserts}]
     if not upserts and not deletes:
         return 0, 0
-    writer = ix.writer(procs=1, limitmb=256)
-    try:
-        for doc_id in deletes:
-            writer.delete_by_term("id", doc_id)
+    with IndexWriter(ix, procs=procs) as writer:
+        writer.delete_ids([*deletes, *(r.id for r in upserts)])
         for record in upserts:
-            writer.update_document(**record_fields(record))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+            writer.add(record)
     return len(upserts), len(deletes)
