@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
+import itertools
 import json
 import math
 import random
@@ -25,6 +27,7 @@ REALDOCS = REPO.parent / "shared" / "realdocs"
 WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 FR_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+TAXONOMY_NAME = "_taxonomy.toml"  # underscore: discovery skips it
 AR_MONTHS = "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر".split()
 
 
@@ -72,7 +75,7 @@ def _corpus_texts(lang: str) -> list[str]:
 
 
 def vocabulary(lang: str, size: int = 30000) -> tuple[list[str], list[float]]:
-    """Words and Zipf-like weights (their real frequencies) for one language."""
+    """Words and cumulative Zipf-like weights (their real frequencies) for one language."""
     texts = (_texts_ar() if lang == "ar" else _texts_fr()) + _corpus_texts(lang)
     counts: Counter[str] = Counter()
     for text in texts:
@@ -82,12 +85,23 @@ def vocabulary(lang: str, size: int = 30000) -> tuple[list[str], list[float]]:
     if not counts:
         sys.exit(f"no {lang} text found under {REALDOCS}; the generator needs ../shared/realdocs")
     common = counts.most_common(size)
-    return [w for w, _ in common], [float(c) for _, c in common]
+    return [w for w, _ in common], list(itertools.accumulate(float(c) for _, c in common))
 
 
-def taxonomy_aliases() -> dict[str, list[tuple[list[str], list[str]]]]:
-    """kind -> [(fr aliases, ar aliases)] from the sample taxonomy."""
-    data = tomllib.loads((REPO / "corpus" / "taxonomy.toml").read_text(encoding="utf-8"))
+def taxonomy_text() -> str:
+    """The sample taxonomy (corpus/taxonomy.toml), else the tests' tiny one."""
+    path = REPO / "corpus" / "taxonomy.toml"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    sys.path.insert(0, str(REPO))
+    from tests.conftest import TAXONOMY
+
+    return TAXONOMY
+
+
+def taxonomy_aliases(text: str) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """kind -> [(fr aliases, ar aliases)] from a taxonomy file's text."""
+    data = tomllib.loads(text)
     out: dict[str, list[tuple[list[str], list[str]]]] = {}
     for kind in ("program", "partner", "region", "type"):
         entries = []
@@ -99,16 +113,20 @@ def taxonomy_aliases() -> dict[str, list[tuple[list[str], list[str]]]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _zipf_cum(n: int, s: float) -> tuple[float, ...]:
+    return tuple(itertools.accumulate(1 / (k + 1) ** s for k in range(n)))
+
+
 def zipf_pick(rng: random.Random, n: int, s: float = 1.1) -> int:
     """Index in [0, n) with Zipf(s) probabilities (rank 0 most frequent)."""
-    weights = [1 / (k + 1) ** s for k in range(n)]
-    return rng.choices(range(n), weights=weights)[0]
+    return rng.choices(range(n), cum_weights=_zipf_cum(n, s))[0]
 
 
 def make_doc(rng: random.Random, lang: str, vocab: tuple[list[str], list[float]], tax, words: int) -> str:
     """One synthetic document: a dated title line, then paragraphs with taxonomy aliases woven in."""
     length = int(min(5000, max(100, rng.lognormvariate(math.log(words), 0.6))))
-    body = rng.choices(vocab[0], weights=vocab[1], k=length)
+    body = rng.choices(vocab[0], cum_weights=vocab[1], k=length)
     side = 1 if lang == "ar" else 0
     for kind in ("program", "partner", "region"):
         if tax.get(kind) and rng.random() < 0.8:
@@ -127,10 +145,13 @@ def make_doc(rng: random.Random, lang: str, vocab: tuple[list[str], list[float]]
 
 
 def generate(out: Path, docs: int, seed: int = 7, words: int = 400, ar_share: float = 0.45) -> None:
-    """Write `docs` files under `out` in folders of 1,000."""
+    """Write `docs` files under `out` in folders of 1,000, and the taxonomy as `out/_taxonomy.toml`."""
     rng = random.Random(seed)
     vocabs = {"fr": vocabulary("fr"), "ar": vocabulary("ar")}
-    tax = taxonomy_aliases()
+    text = taxonomy_text()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / TAXONOMY_NAME).write_text(text, encoding="utf-8")
+    tax = taxonomy_aliases(text)
     for i in range(docs):
         lang = "ar" if rng.random() < ar_share else "fr"
         folder = out / f"{i // 1000:04d}"

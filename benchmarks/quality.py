@@ -5,7 +5,7 @@ Each passage of PIAF (fr), ARCD (ar) and XQuAD (ar) is a document; each question
 ~10,000 same-language news passages added as distractors. Not a test: prints a table.
 
     .venv/bin/python benchmarks/quality.py            # full run (all questions, 10k distractors)
-    .venv/bin/python benchmarks/quality.py --quick    # smoke run: 300 questions/set, 2k distractors
+    .venv/bin/python benchmarks/quality.py --quick    # smoke run: 300 questions/set, 1k distractors
     .venv/bin/python benchmarks/quality.py --rules    # Arabic rule ablation (ARCD, XQuAD, ar+10k)
     .venv/bin/python benchmarks/quality.py --bm25     # BM25F B/K1 grid for Arshif
 
@@ -142,7 +142,7 @@ def datasets(quick: bool, only: set[str] | None = None) -> list[DataSet]:
     piaf = load_squad(qa / "piaf-fr" / "piaf-v1.1.json", "piaf", "fr")
     arcd = load_squad(qa / "arcd-ar" / "arcd.json", "arcd", "ar")
     xquad = load_squad(qa / "xquad-ar" / "xquad.ar.json", "xquad", "ar")
-    n_distr = 2000 if quick else DISTRACTORS
+    n_distr = 1000 if quick else DISTRACTORS
     sets = [piaf, arcd, xquad]
     want = only or {"piaf", "arcd", "xquad", "piaf+10k", "arcd+10k"}
     if "piaf+10k" in want:
@@ -279,24 +279,44 @@ def run_arshif(ds: DataSet, weighting: BM25F | Sequence[BM25F] | None = None) ->
     return _whoosh_run(ds, build_schema(), add, build, weighting or BM25F())
 
 
-SYSTEMS: dict[str, Callable[[DataSet], tuple[float, float]]] = {
-    "Whoosh TEXT()": run_whoosh_default,
-    "Whoosh TEXT(LanguageAnalyzer)": run_whoosh_lang,
-    "SQLite FTS5 unicode61": run_fts5,
-    "Arshif": lambda ds: run_arshif(ds)[0],
+#: BM25F tried for Arshif besides Whoosh's default (B=0.75, K1=1.2); see --bm25 and the README.
+TUNED: tuple[tuple[float, float], ...] = ((0.75, 0.9), (0.6, 0.7))
+
+
+def run_arshif_rows(ds: DataSet) -> list[tuple[float, float]]:
+    """Arshif with Whoosh's default BM25F and with the tuned ones, on one index."""
+    return run_arshif(ds, [BM25F()] + [BM25F(B=b, K1=k) for b, k in TUNED])
+
+
+SYSTEMS: dict[str, Callable[[DataSet], list[tuple[float, float]]]] = {
+    "Whoosh TEXT()": lambda ds: [run_whoosh_default(ds)],
+    "Whoosh TEXT(LanguageAnalyzer)": lambda ds: [run_whoosh_lang(ds)],
+    "SQLite FTS5 unicode61": lambda ds: [run_fts5(ds)],
+    "Arshif": run_arshif_rows,
+}
+ROWS: dict[str, list[str]] = {
+    "Whoosh TEXT()": ["Whoosh TEXT()"],
+    "Whoosh TEXT(LanguageAnalyzer)": ["Whoosh TEXT(LanguageAnalyzer)"],
+    "SQLite FTS5 unicode61": ["SQLite FTS5 unicode61 (bm25)"],
+    "Arshif": ["Arshif (BM25F default B=0.75 K1=1.2)"] + [f"Arshif (BM25F B={b} K1={k})" for b, k in TUNED],
 }
 
 
 # --- runners ---------------------------------------------------------------------------------------
 
 _DATA: list[DataSet] = []
+SHARD_QUERIES = 2000  # big query sets are cut in shards so both cores stay busy to the end
 
 
-def _job(args: tuple[str, int]) -> tuple[str, str, float, float, float]:
-    system, i = args
+def _job(args: tuple[str, int, int, int]) -> list[tuple[str, str, float, float, int, float]]:
+    system, i, shard, nshards = args
     t0 = time.time()
-    mrr, rec = SYSTEMS[system](_DATA[i])
-    return system, _DATA[i].name, mrr, rec, time.time() - t0
+    base = _DATA[i]
+    ds = DataSet(base.name, base.lang, base.docs, base.queries[shard::nshards])
+    n = len(ds.queries)
+    rows = SYSTEMS[system](ds)
+    dt = time.time() - t0
+    return [(row, base.name, m * n, r * n, n, dt) for row, (m, r) in zip(ROWS[system], rows)]
 
 
 def _parallel(jobs: list, fn: Callable, procs: int) -> list:
@@ -314,14 +334,24 @@ def main_table(quick: bool, procs: int) -> None:
     print(f"data: {', '.join(f'{d.name} {len(d.docs)} docs/{len(d.queries)} q' for d in _DATA)}"
           f" ({time.time() - t0:.1f}s)")
     print(f"Arshif query path: {_arshif_query_builder()[1]}; ANALYSIS_VERSION {analysis.ANALYSIS_VERSION}")
-    jobs = [(s, i) for i in range(len(_DATA)) for s in SYSTEMS]
-    jobs.sort(key=lambda j: -len(_DATA[j[1]].docs) * len(_DATA[j[1]].queries))  # longest first
-    res = {(s, d): (m, r, t) for s, d, m, r, t in _parallel(jobs, _job, procs)}
+    jobs = []
+    for i, d in enumerate(_DATA):
+        n = max(1, -(-len(d.queries) // SHARD_QUERIES)) if procs > 1 else 1
+        jobs += [(s, i, k, n) for s in SYSTEMS for k in range(n)]
+    jobs.sort(key=lambda j: -len(_DATA[j[1]].docs) * len(_DATA[j[1]].queries) / j[3])  # longest first
+    acc: dict[tuple[str, str], list[float]] = {}
+    for s, d, mrr, rec, n, t in (row for rows in _parallel(jobs, _job, procs) for row in rows):
+        a = acc.setdefault((s, d), [0.0, 0.0, 0, 0.0])
+        a[0] += mrr
+        a[1] += rec
+        a[2] += n
+        a[3] += t
+    res = {k: (a[0] / max(1, a[2]), a[1] / max(1, a[2]), a[3]) for k, a in acc.items()}
     names = [d.name for d in _DATA]
-    print("\nMRR@10 / Recall@10" + (" (QUICK: 300 questions/set, 2k distractors)" if quick else ""))
+    print("\nMRR@10 / Recall@10" + (" (QUICK: 300 questions/set, 1k distractors)" if quick else ""))
     print("| system | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
-    for s in SYSTEMS:
+    for s in (row for rows in ROWS.values() for row in rows):
         cells = [f"{res[(s, n)][0]:.3f} / {res[(s, n)][1]:.3f}" for n in names]
         print(f"| {s} | " + " | ".join(cells) + " |")
     print(f"\nwall time {time.time() - t0:.0f}s; per job: "
@@ -333,9 +363,10 @@ def _variant_job(args: tuple[str, int]) -> tuple[str, str, float, float]:
 
     name, i = args
     ds = _DATA[i]
-    cfg = RULE_VARIANTS[name]
+    cfg = (RULE_VARIANTS if ds.lang == "ar" else FRENCH_VARIANTS)[name]
     ana = analysis.build_analyzer(
         "fr",
+        fold_before_stem=cfg.get("fold_before_stem", analysis.FOLD_BEFORE_STEM),
         arabic_normalize=ArabicNormalizeFilter(**cfg.get("norm", {})),
         arabic_stem=ArabicStemFilter(**cfg.get("stem", {})),
     )
@@ -365,13 +396,14 @@ def _snowball_arabic_analyzer() -> Analyzer:
     return analysis.build_analyzer("fr", arabic_stem=SnowballArabicFilter())  # type: ignore[arg-type]
 
 
-_OFF = {"repeat_article": False, "accusative_alef": False}
+_OFF = {"repeat_article": False, "accusative_alef": False, "protect_waw": False}
 RULE_VARIANTS: dict[str, dict] = {
     "Lucene-like (no extra rule)": {"stem": _OFF, "norm": {"hamza_seats": False, "persian": False}},
     "+ hamza seats ؤ→و ئ→ي": {"stem": _OFF, "norm": {"persian": False}},
     "+ Persian letters": {"stem": _OFF},
-    "+ repeated article": {"stem": {"accusative_alef": False}},
-    "+ accusative alef (= Arshif)": {},
+    "+ repeated article": {"stem": {"accusative_alef": False, "protect_waw": False}},
+    "+ accusative alef": {"stem": {"protect_waw": False}},
+    "+ protected و-words (= Arshif)": {},
     "Arshif + extra suffixes": {"stem": {"extra_suffixes": True}},
     "Arshif + extra prefixes ب ل ف ك": {"stem": {"extra_prefixes": True}},
     "Arshif, lone و stripped only if 4+ letters remain": {"stem": {"waw_min": 5}},
@@ -380,20 +412,28 @@ RULE_VARIANTS: dict[str, dict] = {
 }
 
 
+FRENCH_VARIANTS: dict[str, dict] = {
+    "fold accents, then stem (= Arshif)": {},
+    "stem, then fold accents": {"fold_before_stem": False},
+}
+
+
 def main_rules(quick: bool, procs: int) -> None:
-    """Ablation of the Arabic rules on the Arabic sets (plain single-field index, OR query)."""
+    """Ablations on a plain single-field index (OR query): Arabic rules, French fold/stem order."""
     global _DATA
-    _DATA = datasets(quick, {"arcd", "xquad", "arcd+10k"})
-    jobs = [(v, i) for i in range(len(_DATA)) for v in RULE_VARIANTS]
+    _DATA = datasets(quick)
+    jobs = [(v, i) for i, d in enumerate(_DATA) for v in (RULE_VARIANTS if d.lang == "ar" else FRENCH_VARIANTS)]
+    jobs.sort(key=lambda j: -len(_DATA[j[1]].docs) * len(_DATA[j[1]].queries))
     res = {(v, d): (m, r) for v, d, m, r in _parallel(jobs, _variant_job, procs)}
-    names = [d.name for d in _DATA]
-    print("| Arabic chain | " + " | ".join(names) + " |")
-    print("|---|" + "---|" * len(names))
-    for v in RULE_VARIANTS:
-        print(f"| {v} | " + " | ".join(f"{res[(v, n)][0]:.3f}" for n in names) + " |")
+    for lang, variants in (("ar", RULE_VARIANTS), ("fr", FRENCH_VARIANTS)):
+        names = [d.name for d in _DATA if d.lang == lang]
+        print("\n| chain variant (MRR@10) | " + " | ".join(names) + " |")
+        print("|---|" + "---|" * len(names))
+        for v in variants:
+            print(f"| {v} | " + " | ".join(f"{res[(v, n)][0]:.3f}" for n in names) + " |")
 
 
-BM25_GRID = [(0.75, 1.2), (0.5, 1.2), (0.6, 1.2), (0.9, 1.2), (0.75, 0.9), (0.75, 1.5), (0.75, 2.0), (0.6, 1.5)]
+BM25_GRID = [(0.75, 1.2), (0.75, 0.9), (0.6, 0.9), (0.6, 0.7), (0.5, 0.7), (0.4, 0.8)]
 
 
 def _bm25_job(i: int) -> tuple[str, list[tuple[float, float]]]:

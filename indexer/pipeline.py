@@ -1,12 +1,14 @@
 """The index run: discover -> detect changes -> extract (bounded workers, cached) -> label -> write."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from indexer import cache, state as state_mod
 from indexer.discover import FileRef, Skipped, discover
@@ -17,14 +19,15 @@ from indexer.lock import IndexerLock
 from indexer.metadata import derive_metadata
 from indexer.records import DocumentRecord
 from indexer.report import IndexReport
-from indexer.sidecar import load_sidecar
+from indexer.sidecar import FILE_SUFFIX, FOLDER_FILE, load_sidecar
 from indexer.state import FileState, content_hash, doc_id
 from indexer.workers import run_tasks
-from indexer.writer import apply_changes, open_for_writing
+from indexer.writer import IndexWriter, open_for_writing
 from search.config import Settings
 from search.taxonomy import Taxonomy, load_taxonomy
 
-BATCH = 2000
+BATCH = 10_000  # contents per commit: state is saved after each; fewer commits = fewer segment merges
+PARALLEL_WRITE_MIN = 500  # below this many contents a batch is analysed in this process
 EXTRACTOR_VERSION: str = getattr(extract_mod, "EXTRACTOR_VERSION", "1")
 Progress = Callable[[int, int, int, str], None]  # done, total, pages, current path
 
@@ -40,14 +43,45 @@ class Candidate:
     changed: bool
 
 
+class SidecarLookup:
+    """Sidecar metadata per file with one directory listing per folder, not several stats per file.
+
+    Most files have no sidecar at all: when neither the file's folder chain holds a `_meta.toml` nor
+    its folder a `<name>.meta.json`, the answer is {} without touching the disk again.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[str, frozenset[str]] = {}
+
+    def _listing(self, folder: str) -> frozenset[str]:
+        names = self._names.get(folder)
+        if names is None:
+            try:
+                with os.scandir(folder) as it:
+                    names = frozenset(e.name for e in it)
+            except OSError:
+                names = frozenset()
+            self._names[folder] = names
+        return names
+
+    def _chain_has_folder_meta(self, folder: Path, root: Path) -> bool:
+        while True:
+            if FOLDER_FILE in self._listing(str(folder)):
+                return True
+            if folder == root or folder.parent == folder:
+                return False
+            folder = folder.parent
+
+    def load(self, path: Path, root: Path) -> dict:
+        """The merged sidecar of `path` (as load_sidecar), reading files only when some exist."""
+        own = path.name + FILE_SUFFIX in self._listing(str(path.parent))
+        if not own and path.parent.is_relative_to(root) and not self._chain_has_folder_meta(path.parent, root):
+            return {}
+        return load_sidecar(path, root)
+
+
 def _sidecar_key(sidecar: dict) -> str:
     return hashlib.sha1(json.dumps(sidecar, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
-
-def _extract_task(task: tuple[str, bool, int, int]) -> dict:
-    """Worker side: extract one file into plain data (must be picklable and module-level)."""
-    path, ocr, max_pages, max_chars = task
-    return cache.to_dict(extract(Path(path), ocr=ocr, max_pages=max_pages, max_chars=max_chars))
 
 
 def scan(
@@ -56,6 +90,7 @@ def scan(
     """Find files, hash only those whose size/mtime moved, and load their sidecars."""
     found: dict[str, Candidate] = {}
     failed: dict[str, str] = {}
+    sidecars = SidecarLookup()
     exclude = (settings.taxonomy,)
     for item in discover(tuple(roots), exclude=exclude):
         if isinstance(item, Skipped):
@@ -66,7 +101,7 @@ def scan(
             report.skipped.append((item.rel, f"unsupported file type '{item.abspath.suffix or '(none)'}'"))
             continue
         try:
-            sidecar = load_sidecar(item.abspath, item.root)
+            sidecar = sidecars.load(item.abspath, item.root)
         except (ValueError, OSError) as exc:
             failed[key] = str(exc)
             report.failed.append((item.rel, f"bad metadata sidecar: {exc}"))
@@ -118,47 +153,66 @@ def _record(
     )
 
 
-def _extract_all(
-    cands: list[Candidate], settings: Settings, report: IndexReport, progress: Progress | None
-) -> dict[str, Extracted | str]:
-    """Extraction of each candidate's content: from the cache, else from a bounded worker."""
-    out: dict[str, Extracted | str] = {}
-    todo: dict[str, Candidate] = {}
-    limit = settings.max_file_mb * 1024 * 1024
-    for cand in cands:
-        hit = cache.get(settings.cache_dir, cand.sha, EXTRACTOR_VERSION)
-        if hit is not None:
-            out[cand.sha] = hit
-        elif cand.ref.size == 0:
-            out[cand.sha] = "empty file"
-        elif cand.ref.size > limit:
-            out[cand.sha] = (
-                f"file too large ({cand.ref.size / 1048576:.0f} MB; the limit is {settings.max_file_mb} MB)"
-            )
+@dataclass(frozen=True)
+class Prepared:
+    """What a worker hands back for one content: its record, or why it failed, and extraction counts."""
+
+    sha: str
+    record: DocumentRecord | None
+    error: str | None
+    extracted: bool
+    pages: int
+    warnings: tuple[str, ...]
+
+
+def _prepare(task: tuple[Candidate, tuple[Candidate, ...]], taxonomy: Taxonomy, settings: Settings) -> Prepared:
+    """Worker side: cached or fresh extraction, then labels, so both cores share all per-document work."""
+    cand, group = task
+    extracted = cache.get(settings.cache_dir, cand.sha, EXTRACTOR_VERSION)
+    fresh = extracted is None
+    if fresh:
+        extracted = extract(Path(cand.ref.abspath), ocr=settings.ocr, max_pages=2000, max_chars=settings.max_text_chars)
+        cache.put(settings.cache_dir, cand.sha, EXTRACTOR_VERSION, extracted)
+    pages = len(extracted.pages) if fresh else 0
+    try:
+        record = _record(cand, list(group), extracted, taxonomy, settings)
+    except (ValueError, ExtractionError) as exc:
+        return Prepared(cand.sha, None, str(exc), fresh, pages, ())
+    return Prepared(cand.sha, record, None, fresh, pages, tuple(extracted.warnings))
+
+
+def _too_big_or_empty(cand: Candidate, settings: Settings) -> str | None:
+    """Why a file is not even handed to a worker (empty, or over the size limit), else None."""
+    if cand.ref.size == 0:
+        return "empty file"
+    if cand.ref.size > settings.max_file_mb * 1024 * 1024:
+        return f"file too large ({cand.ref.size / 1048576:.0f} MB; the limit is {settings.max_file_mb} MB)"
+    return None
+
+
+def prepare_all(
+    groups: list[list[Candidate]], taxonomy: Taxonomy, settings: Settings
+) -> Iterator[Prepared]:
+    """Stream one Prepared per content group, in completion order, from bounded worker processes."""
+    tasks = []
+    for group in groups:
+        reason = _too_big_or_empty(group[0], settings)
+        if reason is not None:
+            yield Prepared(group[0].sha, None, reason, False, 0, ())
         else:
-            todo[str(cand.ref.abspath)] = cand
-    done = 0
-    tasks = [(p, settings.ocr, 2000, settings.max_text_chars) for p in todo]
+            tasks.append((group[0], tuple(group)))
+    work = functools.partial(_prepare, taxonomy=taxonomy, settings=settings)
     for outcome in run_tasks(
         tasks,
-        _extract_task,
+        work,
         workers=settings.workers,
         timeout_s=settings.file_timeout_s,
         memory_mb=settings.file_memory_mb,
     ):
-        cand = todo[outcome.task[0]]
-        done += 1
         if outcome.ok:
-            extracted = cache.from_dict(outcome.value)
-            cache.put(settings.cache_dir, cand.sha, EXTRACTOR_VERSION, extracted)
-            out[cand.sha] = extracted
-            report.extracted += 1
-            report.pages += len(extracted.pages)
+            yield outcome.value
         else:
-            out[cand.sha] = outcome.reason
-        if progress:
-            progress(done, len(todo), report.pages, cand.ref.rel)
-    return out
+            yield Prepared(outcome.task[0].sha, None, outcome.reason, False, 0, ())
 
 
 def run_index(
@@ -168,6 +222,7 @@ def run_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     wait_s: float = 0.0,
+    compound: bool | None = None,
 ) -> IndexReport:
     """Bring the index in line with the archive folders: only what changed is extracted and written."""
     started = time.monotonic()
@@ -207,10 +262,10 @@ def run_index(
 
         new_state = {k: v for k, v in prev.items() if k in found or k in sidecar_failed}
         work = sorted(affected)
-        for start in range(0, max(len(work), 1), BATCH):
+        for start in range(0, len(work), BATCH):
             chunk = work[start : start + BATCH]
-            upserts, deletes = _build_chunk(chunk, by_sha, prev, new_state, taxonomy, settings, report, progress)
-            apply_changes(opened.index, upserts, deletes)
+            with IndexWriter(opened.index, procs=_writer_procs(len(chunk), settings), compound=compound) as writer:
+                _write_chunk(chunk, by_sha, prev, new_state, taxonomy, settings, report, progress, writer)
             state_mod.save_state(index_dir, {**prev, **new_state} if start + BATCH < len(work) else new_state)
         for group in by_sha.values():
             for dup in group[1:]:
@@ -230,7 +285,12 @@ def run_index(
     return report
 
 
-def _build_chunk(
+def _writer_procs(count: int, settings: Settings) -> int:
+    """Analysis processes for a batch: parallel only when the batch is big enough to pay for them."""
+    return max(1, min(settings.workers, 2)) if count >= PARALLEL_WRITE_MIN else 1
+
+
+def _write_chunk(
     chunk: list[str],
     by_sha: dict[str, list[Candidate]],
     prev: dict[str, FileState],
@@ -239,34 +299,30 @@ def _build_chunk(
     settings: Settings,
     report: IndexReport,
     progress: Progress | None,
-) -> tuple[list[DocumentRecord], list[str]]:
-    """Extract and label one chunk of affected contents; record each file's outcome in new_state."""
-    upserts: list[DocumentRecord] = []
-    deletes: list[str] = []
-    extracted = _extract_all([by_sha[s][0] for s in chunk if s in by_sha], settings, report, progress)
-    for sha in chunk:
-        group = by_sha.get(sha)
-        if not group:
-            deletes.append(doc_id(sha))
-            continue
-        result: Extracted | str = extracted[sha]
-        if not isinstance(result, str):
-            try:
-                upserts.append(_record(group[0], group, result, taxonomy, settings))
-            except (ValueError, ExtractionError) as exc:
-                result = str(exc)
-        if isinstance(result, str):
-            deletes.append(doc_id(sha))
+    writer: IndexWriter,
+) -> None:
+    """Prepare one chunk of affected contents and stream each record into the writer as it comes."""
+    groups = [by_sha[s] for s in chunk if s in by_sha]
+    writer.delete_ids([doc_id(s) for s in chunk])
+    done = 0
+    for prepared in prepare_all(groups, taxonomy, settings):
+        group = by_sha[prepared.sha]
+        done += 1
+        report.extracted += prepared.extracted
+        report.pages += prepared.pages
+        if progress:
+            progress(done, len(groups), report.pages, group[0].ref.rel)
+        if prepared.record is None:
             for cand in group:
-                report.failed.append((cand.ref.rel, result))
-                new_state[str(cand.ref.abspath)] = _state(cand, error=result)
+                report.failed.append((cand.ref.rel, prepared.error or "unknown error"))
+                new_state[str(cand.ref.abspath)] = _state(cand, error=prepared.error)
             continue
-        report.warnings.extend((group[0].ref.rel, w) for w in result.warnings)
+        writer.add(prepared.record)
+        report.warnings.extend((group[0].ref.rel, w) for w in prepared.warnings)
         for cand in group:
             key = str(cand.ref.abspath)
             (report.updated if key in prev and not prev[key].error else report.new).append(cand.ref.rel)
             new_state[key] = _state(cand)
-    return upserts, deletes
 
 
 def _file_key(path: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 STATE_FILE = "arshif-files.json"
@@ -36,7 +36,7 @@ def save_state(index_dir: Path, files: dict[str, FileState]) -> None:
     """Write the state atomically (temp file + rename), so a crash leaves the old or the new one whole."""
     path = Path(index_dir) / STATE_FILE
     tmp = path.with_suffix(".tmp")
-    data = {"files": {k: asdict(v) for k, v in sorted(files.items())}}
+    data = {"files": {k: vars(v) for k, v in sorted(files.items())}}  # vars: asdict deep-copies, 10x slower
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False)
         fh.flush()

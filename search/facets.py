@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+import numpy as np
 from whoosh.searching import Searcher
+
+from search.fastpath import FastIndex
 
 from search.results import FacetValue
 
@@ -13,52 +16,41 @@ Labeler = Callable[[str, str], str]  # (facet, value) -> label
 
 @dataclass
 class FacetTable:
-    """Per-generation map facet -> value -> frozenset of document numbers, read from the postings."""
+    """Per-generation facet columns (numpy (doc, value) pairs from the postings), counted with bincount.
 
-    postings: dict[str, dict[str, frozenset[int]]]
+    The same arrays serve as filters. `docs_with` returns a frozenset (what the engine intersects
+    today); `counts` takes a set or a numpy array of document numbers; `fast` is the FastIndex
+    behind it, for callers that keep hit sets as arrays throughout.
+    """
+
+    fast: FastIndex
 
     @classmethod
     def build(cls, searcher: Searcher, names: tuple[str, ...]) -> "FacetTable":
         """Read every facet's values and their documents once per searcher generation."""
-        reader = searcher.reader()
-        table: dict[str, dict[str, frozenset[int]]] = {}
-        for name in names:
-            values: dict[str, frozenset[int]] = {}
-            if name in reader.schema and reader.field_length(name) is not None:
-                try:
-                    lexicon = list(reader.lexicon(name))
-                except KeyError:
-                    lexicon = []
-                for raw in lexicon:
-                    term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    ids = frozenset(reader.postings(name, raw).all_ids())
-                    values[term] = ids - _deleted(reader, ids)
-            table[name] = values
-        return cls(table)
+        return cls(FastIndex(searcher, names))
+
+    @property
+    def postings(self) -> dict[str, dict[str, frozenset[int]]]:
+        """facet -> value -> live documents, as sets (for inspection; the hot path never builds these)."""
+        out: dict[str, dict[str, frozenset[int]]] = {}
+        for name, column in self.fast.facets.items():
+            out[name] = {v: frozenset(self.fast.docs_with(name, (v,)).tolist()) for v in column.values}
+        return out
 
     def docs_with(self, name: str, values: tuple[str, ...]) -> frozenset[int]:
         """Documents having any of `values` in facet `name`."""
-        column = self.postings.get(name, {})
-        out: set[int] = set()
-        for value in values:
-            out |= column.get(value, frozenset())
-        return frozenset(out)
+        return frozenset(self.fast.docs_with(name, values).tolist())
 
-    def counts(self, name: str, docs: frozenset[int] | set[int]) -> dict[str, int]:
+    def docs_array(self, name: str, values: tuple[str, ...]) -> np.ndarray:
+        """Sorted document numbers having any of `values` in facet `name` (no set built)."""
+        return self.fast.docs_with(name, values)
+
+    def counts(self, name: str, docs: "frozenset[int] | set[int] | np.ndarray") -> dict[str, int]:
         """Count of `docs` per value of facet `name` (zero counts left out)."""
-        out = {}
-        for value, ids in self.postings.get(name, {}).items():
-            n = len(ids & docs) if len(ids) < len(docs) else len(docs & ids)
-            if n:
-                out[value] = n
-        return out
-
-
-def _deleted(reader: object, ids: frozenset[int]) -> set[int]:
-    is_deleted = getattr(reader, "is_deleted", None)
-    if is_deleted is None or not getattr(reader, "has_deletions", lambda: False)():
-        return set()
-    return {i for i in ids if is_deleted(i)}
+        if not isinstance(docs, np.ndarray):
+            docs = np.fromiter(docs, dtype=np.int64, count=len(docs))
+        return self.fast.facet_counts(name, docs)
 
 
 def facet_values(

@@ -1,0 +1,102 @@
+"""FastIndex answers exactly what plain Whoosh answers: hit sets, facet counts, top 10 (real index)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+import numpy as np
+import pytest
+from whoosh import query as Q
+from whoosh import scoring
+
+from tests.conftest import REALDOCS, make_settings
+
+FACETS = ("lang", "type", "program", "partner", "region", "country", "year", "visibility")
+QUERIES = ("migration", "الهجرة", "programme national", "rapport migrants", "migr*", "-de migration", "\"en effet\"", "ministère OR وزارة", "title:rapport", "date:[2010 TO 2015]")
+
+
+@pytest.fixture(scope="module")
+def fast_index(tmp_path_factory: pytest.TempPathFactory):
+    """A 600-document generated archive indexed by the real pipeline with 2 workers (multi-segment)."""
+    if not REALDOCS.exists():
+        pytest.skip("the generator needs ../shared/realdocs")
+    from benchmarks.gen_corpus import TAXONOMY_NAME, generate
+    from indexer.pipeline import run_index
+    from whoosh import index as whoosh_index
+
+    root = tmp_path_factory.mktemp("fastcorpus")
+    corpus = root / "docs"
+    generate(corpus, 600, seed=3, words=150)
+    (corpus / "taxonomy.toml").write_text((corpus / TAXONOMY_NAME).read_text(encoding="utf-8"), encoding="utf-8")
+    settings = replace(make_settings(corpus, root / "var" / "index"), workers=2)
+    run_index(settings)
+    ix = whoosh_index.open_dir(str(settings.index_dir))
+    searcher = ix.searcher(weighting=scoring.BM25F())
+    from search.fastpath import FastIndex
+
+    yield searcher, FastIndex(searcher, FACETS)
+    searcher.close()
+
+
+def _parsed(searcher, text: str):
+    from search.query import build_query
+    from search.suggest import IndexVocabulary
+
+    return build_query(text, vocab=IndexVocabulary(searcher))
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_hits_equal_whoosh(fast_index, text: str):
+    searcher, fast = fast_index
+    query = _parsed(searcher, text).query
+    assert sorted(searcher.docs_for_query(query)) == fast.hits(query).tolist()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_top10_equals_whoosh_collector(fast_index, text: str):
+    searcher, fast = fast_index
+    parsed = _parsed(searcher, text)
+    hits = fast.hits(parsed.query)
+    for query in (parsed.query, parsed.rank_query):
+        expected = [(h.docnum, round(h.score, 6)) for h in searcher.search(query, filter=set(hits.tolist()), limit=10)]
+        got = [(d, round(s, 6)) for d, s in fast.top_k(query, hits, 10)]
+        assert got == expected
+
+
+def test_term_scoring_is_done_on_arrays(fast_index):
+    searcher, fast = fast_index
+    assert fast.scorable(_parsed(searcher, "migration").query)
+    assert not fast.scorable(Q.Phrase("body_fr", ["en", "effet"]))
+
+
+@pytest.mark.parametrize("name", FACETS)
+def test_facet_counts_equal_stored_values(fast_index, name: str):
+    searcher, fast = fast_index
+    hits = fast.hits(_parsed(searcher, "migration").query)
+    expected = Counter(v for d in hits.tolist() for v in (searcher.stored_fields(d).get(name) or "").split(",") if v)
+    assert fast.facet_counts(name, hits) == dict(expected)
+
+
+def test_filters_are_the_facet_arrays(fast_index):
+    searcher, fast = fast_index
+    ids = fast.docs_with("lang", ("ar",))
+    assert ids.tolist() == sorted(searcher.docs_for_query(Q.Term("lang", "ar")))
+    assert fast.docs_with("lang", ("nope",)).tolist() == []
+
+
+def test_facet_table_keeps_its_public_methods(fast_index):
+    from search.facets import FacetTable
+
+    searcher, fast = fast_index
+    table = FacetTable.build(searcher, ("lang", "year"))
+    docs = set(searcher.docs_for_query(Q.Term("lang", "fr")))
+    assert table.docs_with("lang", ("fr",)) == frozenset(docs)
+    assert table.counts("year", docs) == table.counts("year", np.array(sorted(docs)))
+
+
+def test_date_sort_matches_whoosh_keys(fast_index):
+    searcher, fast = fast_index
+    hits = fast.hits(None)
+    newest = fast.top_k(None, hits, 10, sort="-date")
+    keys = [searcher.stored_fields(d).get("date", "") for d, _ in newest]
+    expected = [h.get("date", "") for h in searcher.search(Q.Every(), sortedby="date", reverse=True, limit=10)]
+    assert keys == expected
