@@ -72,10 +72,13 @@ class FoundDate:
     precision: str = "day"
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Fold digits, case, accents, hamza and tatweel so month names and numbers match one table."""
     text = unicodedata.normalize("NFD", text.translate(_DIGITS).replace("\u0640", ""))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _COMBINING.sub("", text)
     return unicodedata.normalize("NFC", text).replace("ى", "ي").replace("ة", "ه").lower()
 
 

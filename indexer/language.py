@@ -85,6 +85,31 @@ def _latin_detector():  # type: ignore[no-untyped-def]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 
 
+# Function words that settle French vs English cheaply on ordinary prose; the statistical detector
+# runs only where they do not (short, mixed or other-language text).
+_FUNCTION_WORDS = {
+    "fr": frozenset("le la les des du un une et est dans pour sur par avec qui que au aux ce cette son sa ses "
+                    "ont été sont ne pas plus".split()),
+    "en": frozenset("the and of to in is for on with that by this are was were be as at from an it its "
+                    "has have not".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+VOTE_MIN_HITS = 8
+VOTE_RATIO = 4
+
+
+def function_word_vote(text: str) -> str | None:
+    """'fr' or 'en' when function words point clearly one way, else None (let the detector decide)."""
+    words = _WORD.findall(text[:DETECT_CHARS].lower())
+    fr = sum(w in _FUNCTION_WORDS["fr"] for w in words)
+    en = sum(w in _FUNCTION_WORDS["en"] for w in words)
+    if fr >= VOTE_MIN_HITS and fr >= VOTE_RATIO * max(en, 1):
+        return "fr"
+    if en >= VOTE_MIN_HITS and en >= VOTE_RATIO * max(fr, 1):
+        return "en"
+    return None
+
+
 def detect_latin(text: str) -> str | None:
     """The Latin-script language of `text` among LATIN_LANGS, or None when the detector cannot tell."""
     found = _latin_detector().detect_language_of(_ADDRESS.sub(" ", text[:DETECT_CHARS]))
@@ -135,7 +160,8 @@ def _document_latin(blocks: list[_Block], hint: str | None) -> str:
     latin_letters = sum(b.latin for b in blocks if b.script == "latin")
     if hint in LATIN_LANGS and latin_letters < MIN_LATIN_LETTERS:
         return str(hint)
-    found = detect_latin("".join(sample))
+    joined = "".join(sample)
+    found = function_word_vote(joined) or detect_latin(joined)
     return found or (str(hint) if hint in LATIN_LANGS else DEFAULT_LATIN)
 
 
@@ -148,7 +174,10 @@ def _block_langs(blocks: list[_Block], hint: str | None) -> list[str]:
             langs.append(block.script)
             continue
         document_latin = document_latin or _document_latin(blocks, hint)
-        own = detect_latin(block.text) if block.latin >= MIN_LATIN_LETTERS else None
+        own = None
+        if block.latin >= MIN_LATIN_LETTERS:
+            own = function_word_vote(block.text)
+            own = own if own == document_latin else detect_latin(block.text)
         langs.append(own or document_latin)
     return langs
 

@@ -8,6 +8,8 @@ the same capitals as a whole word in the raw text (accents folded), so "PRIM" is
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import tomllib
 import unicodedata
@@ -36,10 +38,12 @@ class Entry:
     aliases: tuple[str, ...] = ()
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold_raw(text: str) -> str:
     """Strip accents but keep case, the form acronyms are compared in."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
 
 
 def is_acronym(alias: str) -> bool:
@@ -47,9 +51,21 @@ def is_acronym(alias: str) -> bool:
     return bool(_ACRONYM.match(fold_raw(alias)))
 
 
+@lru_cache(maxsize=1 << 18)
+def _chunk_terms(chunk: str) -> tuple[str, ...]:
+    return tuple(analysis.tokens(chunk, _ANALYSIS_LANG, mode="query"))
+
+
 def analysed(text: str) -> tuple[str, ...]:
-    """The search terms of `text`, the form aliases and documents are compared in."""
-    return tuple(analysis.tokens(text, _ANALYSIS_LANG, mode="query"))
+    """The search terms of `text`, the form aliases and documents are compared in.
+
+    Analysed one whitespace-separated chunk at a time through a cache: archive texts repeat their
+    words, and the chain never looks across whitespace, so this equals analysing the whole text.
+    """
+    out: list[str] = []
+    for chunk in text.split():
+        out.extend(_chunk_terms(chunk))
+    return tuple(out)
 
 
 def raw_words(text: str) -> tuple[str, ...]:
