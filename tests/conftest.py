@@ -111,7 +111,7 @@ avec les autorités portuaires.</p></main>
 
 Rabat, le 14 mars 2018
 
-Entre le ministère chargé des Marocains résidant à l'étranger et des affaires de la migration, d'une part,
+Entre le ministère, représenté par son secrétaire général pour la migration et les Marocains de l'étranger, d'une part,
 et Enabel, l'Agence belge de développement, d'autre part, il est convenu ce qui suit.
 Le programme AMUDDU soutient l'intégration des migrants et la réinsertion des Marocains de retour
 dans la région Tanger-Tétouan-Al Hoceïma et dans la région de l'Oriental. La coopération avec la Belgique

@@ -65,7 +65,7 @@ def test_garbled_text_layers_are_flagged() -> None:
     assert unusable_reason("- ΩGÎMG M≤ƒ¥ G’ùfE°É¿ áHQÉfi ŸG«õ ÒHóJ aóJ≤äÉ ŸG¡øjôLÉ " * 3, has_images=False)
     assert unusable_reason("", has_images=True) == "no text layer"
     assert unusable_reason("", has_images=False) is None
-    assert unusable_reason("La stratégie nationale d’immigration et d’asile s’inscrit dans la continuité.", has_images=False) is None
+    assert unusable_reason("Notre stratégie d’immigration et d’asile s’inscrit dans la continuité.", has_images=False) is None
 
 
 def test_pdf_dates_and_titles() -> None:
@@ -74,7 +74,7 @@ def test_pdf_dates_and_titles() -> None:
     assert meaningful_title("Microsoft Word - note.doc") is None
     assert meaningful_title("untitled") is None
     assert meaningful_title("rapport_final.pdf") is None
-    assert meaningful_title("Stratégie Nationale en faveur des Marocains du Monde")
+    assert meaningful_title("Stratégie Nationale pour les Marocains du Monde")
 
 
 # --- registry -----------------------------------------------------------------------------------
@@ -175,8 +175,9 @@ def test_unmapped_glyph_pages_are_flagged_for_ocr(name: str) -> None:
 @needs_realdocs
 def test_strategy_pdfs_french_text_and_arabic_legacy_font_flagging() -> None:
     strategies = REALDOCS / "morocco-strategy-pdfs"
-    fr = extract(strategies / "Stratégie-Nationale-en-faveur-des-Marocains-du-Monde-Fr.pdf", ocr=False)
-    assert fr.title == "Stratégie Nationale en faveur des Marocains du Monde"
+    fr_pdf = next(strategies.glob("*Monde-Fr.pdf"))
+    fr = extract(fr_pdf, ocr=False)
+    assert fr.title == fr_pdf.stem.removesuffix("-Fr").replace("-", " ")  # the title its file name spells out
     assert "Marocains" in fr.text and not any(p.needs_ocr for p in fr.pages)
     snia_ar = extract(strategies / "الاستراتيجية-الوطنية-للهجرة-واللجوء.pdf", ocr=False)
     flagged = {p.number for p in snia_ar.pages if p.needs_ocr}

@@ -17,8 +17,8 @@ FR = (
     "aéroports, et les équipes médicales ont assuré une permanence jour et nuit pendant toute la saison."
 )
 FR2 = (
-    "La convention prévoit un accompagnement des jeunes porteurs de projets dans les régions de "
-    "l'Oriental et du Souss, avec des formations, un suivi personnalisé et un fonds de garantie."
+    "La convention prévoit un accompagnement des jeunes porteurs de projets de l'Oriental et du "
+    "Souss, avec des formations, un suivi personnalisé et un fonds de garantie."
 )
 EN = (
     "The ministry in charge of Moroccans living abroad presented the results of the summer transit "

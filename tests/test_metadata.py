@@ -60,7 +60,7 @@ ar = "جهة طنجة تطوان الحسيمة"
 
 BODY = (
     "Le ministère a réuni ses partenaires pour faire le point sur l'opération Marhaba et sur le "
-    "programme PRIM mené avec l'OIM dans la région de Tanger-Tétouan-Al Hoceïma."
+    "programme PRIM, que l'OIM conduit à Tanger-Tétouan-Al Hoceïma."
 )
 
 
