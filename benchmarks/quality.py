@@ -280,7 +280,7 @@ def run_arshif(ds: DataSet, weighting: BM25F | Sequence[BM25F] | None = None) ->
 
 
 #: BM25F tried for Arshif besides Whoosh's default (B=0.75, K1=1.2); see --bm25 and the README.
-TUNED: tuple[tuple[float, float], ...] = ((0.75, 0.9), (0.6, 0.7))
+TUNED: tuple[tuple[float, float], ...] = ((0.75, 0.9),)  # (0.6, 0.7) and others: see --bm25
 
 
 def run_arshif_rows(ds: DataSet) -> list[tuple[float, float]]:

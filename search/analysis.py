@@ -33,7 +33,7 @@ from search.filters import (
     StopFilter,
 )
 
-ANALYSIS_VERSION = "1.0"
+ANALYSIS_VERSION = "1.1"
 TEXT_LANGS: tuple[str, ...] = ("fr", "en")
 
 #: Fold accents before stemming (True) or after (False); measured in tests and README-quality.md.

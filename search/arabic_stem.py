@@ -9,6 +9,8 @@ Extra rules (each switchable, each measured in benchmarks/README-quality.md):
 * repeat_article: after a proclitic, strip a second ال — a word that itself starts with ال
   (ألمانيا folded to المانيا, the form-VIII nouns التزام/التقاء, إلكتروني) then gets the same
   stem with and without the article: الألمانية, المانيا and ألمانيا all meet.
+* protect_waw: do not take و for "and" at the start of a few frequent administrative words
+  (وزير, وزارة, وطن, وكالة, ولاية, وثيقة…), see PROTECTED_WAW.
 * accusative_alef: strip a final ا (the alef of tanween fath, اجتماعاً → اجتماعا → اجتماع) when
   3 letters remain; tried right after ها so that زوجها still loses ها.
 """
@@ -23,6 +25,13 @@ PREFIXES: tuple[str, ...] = ("ال", "وال", "بال", "كال", "فال", "ل
 SUFFIXES: tuple[str, ...] = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 EXTRA_SUFFIXES: tuple[str, ...] = ("هما", "هم", "هن", "كم", "نا", "وا", "تين", "تان")
 EXTRA_PREFIXES: tuple[str, ...] = ("ب", "ل", "ف", "ك")
+#: Beginnings of frequent administrative words whose first و is a root letter, not "and":
+#: وزير/وزارة/وزراء, وطن, وكالة, ولاية, وثيقة/وثائق, ورشة, وظيفة/وظائف, وفد, وسيلة/وسائل.
+#: Without this, وزير loses its و (→ زير) while الوزير keeps it (→ وزير), and وزارة meets زار.
+PROTECTED_WAW: tuple[str, ...] = (
+    "وزار", "وزير", "وزرا", "وطن", "وكال", "ولاي", "وثيق", "وثاي", "ورش", "وظيف", "وظاي", "وفد",
+    "وسيل", "وساي",
+)
 
 
 def _prefix_ok(word: str, prefix: str, waw_min: int = 4) -> bool:
@@ -45,10 +54,13 @@ def stem(
     extra_suffixes: bool = False,
     extra_prefixes: bool = False,
     waw_min: int = 4,
+    protect_waw: bool = True,
 ) -> str:
     """Light stem of a folded Arabic word (proclitics and common suffixes removed, >= 2 letters kept)."""
     w = word
     for p in PREFIXES:
+        if p == WAW and protect_waw and w.startswith(PROTECTED_WAW):
+            break
         if _prefix_ok(w, p, waw_min):
             w = w[len(p):]
             if repeat_article and _prefix_ok(w, ARTICLE):

@@ -165,16 +165,12 @@ _ELIDED = {
 }
 
 
-class ElisionFilter(Filter):
+class ElisionFilter(_ScriptFilter):
     """Drop an elided article/pronoun (l' d' qu' jusqu'…; English: the possessive 's) and join the rest.
 
     "l'intégration" → "intégration" (start offset moved past "l'"), "aujourd'hui" → "aujourdhui".
     Apostrophes were unified to ' by the tokenizer, so ’ and ʼ behave the same.
     """
-
-    __eq__ = _eq
-    __hash__ = _ScriptFilter.__hash__
-    __repr__ = _ScriptFilter.__repr__
 
     def __init__(self, lang: str = "fr") -> None:
         self.lang = lang
@@ -195,6 +191,8 @@ class ElisionFilter(Filter):
                         t.endchar -= 2
                     text = text[:-2]
                 t.text = text.replace("'", "")
+                if not t.text:  # a lone apostrophe-like letter (ʼ) is no word
+                    continue
             yield t
 
 
@@ -319,15 +317,18 @@ class ArabicStemFilter(_ScriptFilter):
         extra_suffixes: bool = False,
         extra_prefixes: bool = False,
         waw_min: int = 4,
+        protect_waw: bool = True,
     ) -> None:
         self.waw_min = waw_min
+        self.protect_waw = protect_waw
         self.repeat_article = repeat_article
         self.accusative_alef = accusative_alef
         self.extra_suffixes = extra_suffixes
         self.extra_prefixes = extra_prefixes
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        flags = (self.repeat_article, self.accusative_alef, self.extra_suffixes, self.extra_prefixes, self.waw_min)
+        flags = (self.repeat_article, self.accusative_alef, self.extra_suffixes, self.extra_prefixes, self.waw_min,
+                 self.protect_waw)
         stem = arabic_stem.stem
         for t in tokens:
             if t.ar:
@@ -377,4 +378,6 @@ class AccentFoldFilter(_ScriptFilter):
         for t in tokens:
             if not t.ar:
                 t.text = fold_latin(t.text)
+                if not t.text:  # only marks were left (a stray combining accent)
+                    continue
             yield t

@@ -131,6 +131,8 @@ def test_chain_table(text: str, expected: list[str]) -> None:
         ("رئيس", "رييس", "الرئيس"),  # ئ typed as ي
         ("مدرسة", "مدرسه", "المدرسة"),
         ("إسلام", "اسلام", "الإسلام"),
+        ("وزير", "الوزير", "ووزير", "والوزير"),  # و of وزير is a root letter (protected list)
+        ("وزارة", "الوزارة", "ووزارة", "بالوزارة"),
     ],
 )
 def test_variants_meet(variants: tuple[str, ...]) -> None:
@@ -153,6 +155,11 @@ def test_extra_rules_are_what_makes_variants_meet() -> None:
     assert luc("التزام") != luc("الالتزام")
     assert luc("اجتماعا") != luc("اجتماع")
     assert luc("مسوول") != luc("مسؤول")
+
+
+def test_protected_waw_words_do_not_meet_other_roots() -> None:
+    assert ar("وزارة") != ar("زار")  # ministry vs visited
+    assert ar("وقال") == ar("قال")  # the conjunction is still removed elsewhere
 
 
 def test_stems_keep_at_least_two_letters() -> None:
