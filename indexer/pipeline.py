@@ -80,6 +80,11 @@ class SidecarLookup:
         return load_sidecar(path, root)
 
 
+def _primary_order(cand: Candidate) -> tuple:
+    """Which copy of duplicated content stands for the document: the shallowest path, then the oldest file."""
+    return (cand.ref.rel.count("/"), cand.ref.mtime_ns, cand.ref.rel, str(cand.ref.root))
+
+
 def _sidecar_key(sidecar: dict) -> str:
     return hashlib.sha1(json.dumps(sidecar, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
@@ -243,7 +248,7 @@ def run_index(
         for cand in found.values():
             by_sha.setdefault(cand.sha, []).append(cand)
         for group in by_sha.values():
-            group.sort(key=lambda c: (c.ref.rel, str(c.ref.root)))
+            group.sort(key=_primary_order)
 
         affected: set[str] = set()
         for key, cand in found.items():

@@ -21,12 +21,14 @@ from search.querylang import N_
 from search.request import SearchRequest
 from search.results import FacetValue, Hit, SearchResult
 from search.similar import similar_docnums
-from search.suggest import IndexVocabulary, suggest
+from search.suggest import VisibleVocabulary, suggest
+from search.visibility import VisibleBM25F, VisibleStats
 
 Labeler = Callable[[str, str], str]
 FACET_NAMES = (*schema_mod.FACETS, "month")
 TABLE_NAMES = (*FACET_NAMES, "visibility")
 PUBLIC: tuple[str, ...] = ("public",)
+STATS_CACHED = 16  # principal sets whose visible documents and statistics are kept per index generation
 
 
 def _plain_label(facet: str, value: str) -> str:
@@ -43,6 +45,23 @@ class _Found:
     final: set[int]
     mode: str
     notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True)
+class _View:
+    """What one set of principals sees of the current generation: documents, statistics, vocabulary."""
+
+    searcher: Searcher
+    table: FacetTable
+    visible: frozenset[int]
+    stats: VisibleStats
+    vocab: VisibleVocabulary
+
+    def search(self, query: Q.Query, **kwargs: object):
+        """searcher.search() scored with BM25F over the visible documents' statistics."""
+        collector = self.searcher.collector(**kwargs)
+        self.searcher.search_with_collector(query, collector, context=self.searcher.context(weighting=VisibleBM25F(self.stats)))
+        return collector.results()
 
 
 def hit_lang(stored: dict) -> str:
@@ -69,6 +88,7 @@ class Engine:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._facets: FacetTable | None = None
+        self._views: dict[tuple[str, ...] | None, tuple[frozenset[int], VisibleStats]] = {}
 
     def _current(self) -> tuple[Searcher, FacetTable]:
         """The up-to-date searcher and its facet table (new documents appear without a restart)."""
@@ -81,7 +101,25 @@ class Engine:
                 self._facets = None
             if self._facets is None:
                 self._facets = FacetTable.build(self._searcher, TABLE_NAMES)
+                self._views = {}
             return self._searcher, self._facets
+
+    def _view(self, principals: tuple[str, ...] | None) -> _View:
+        """The current generation as `principals` see it (visible set and statistics cached per generation)."""
+        searcher, table = self._current()
+        key = None if principals is None else tuple(sorted(set(principals)))
+        with self._lock:
+            cached = self._views.get(key) if table is self._facets else None
+        if cached is None:
+            visible = self._visible(searcher, table, key)
+            cached = (visible, VisibleStats(table.fast, visible))
+            with self._lock:
+                if table is self._facets:
+                    if len(self._views) >= STATS_CACHED:
+                        self._views.pop(next(iter(self._views)))
+                    self._views[key] = cached
+        visible, stats = cached
+        return _View(searcher, table, visible, stats, VisibleVocabulary(searcher, stats))
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -102,12 +140,12 @@ class Engine:
     ) -> SearchResult:
         """Answer one request over the documents `principals` may see; 'all' words, else 'any'."""
         started = time.perf_counter()
-        searcher, table = self._current()
-        found = self._resolve(searcher, table, req, principals, taxonomy or self.taxonomy)
+        view = self._view(principals)
+        found = self._resolve(view, req, taxonomy or self.taxonomy)
         total = len(found.final)
-        hits = self._hits(searcher, found.parsed, req, found.final) if total else ()
-        facets = self._facets_for(req, table, found.base, found.filters, base_url, labeler or self.labeler)
-        suggestion = self._suggest(searcher, req.q) if req.q.strip() else None
+        hits = self._hits(view, found.parsed, req, found.final) if total else ()
+        facets = self._facets_for(req, view.table, found.base, found.filters, base_url, labeler or self.labeler)
+        suggestion = suggest(view.searcher, req.q, view.vocab) if req.q.strip() else None
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             query=req.q,
@@ -137,9 +175,9 @@ class Engine:
         """Every value of one facet for the request (multi-select counts), for the facet filter box."""
         if name not in FACET_NAMES:
             raise QueryError(f"unknown facet {name!r}; choose one of: {', '.join(FACET_NAMES)}")
-        searcher, table = self._current()
-        found = self._resolve(searcher, table, req, principals, taxonomy or self.taxonomy)
-        facets = self._facets_for(req, table, found.base, found.filters, base_url, labeler or self.labeler, only=name)
+        view = self._view(principals)
+        found = self._resolve(view, req, taxonomy or self.taxonomy)
+        facets = self._facets_for(req, view.table, found.base, found.filters, base_url, labeler or self.labeler, only=name)
         return facets.get(name, [])
 
     def export(
@@ -151,25 +189,17 @@ class Engine:
         taxonomy: Resolver | None = None,
     ) -> tuple[int, list[dict], str]:
         """(total, stored fields of at most `cap` documents in result order, mode) for CSV/JSON export."""
-        searcher, table = self._current()
-        found = self._resolve(searcher, table, req, principals, taxonomy or self.taxonomy)
+        view = self._view(principals)
+        found = self._resolve(view, req, taxonomy or self.taxonomy)
         if not found.final:
             return 0, [], found.mode
-        results = searcher.search(self._ranked(found.parsed), **self._order(req, found.parsed, found.final, cap))
+        results = view.search(self._ranked(found.parsed), **self._order(req, found.parsed, found.final, cap))
         return len(found.final), [dict(hit.fields()) for hit in results[:cap]], found.mode
 
-    def _resolve(
-        self,
-        searcher: Searcher,
-        table: FacetTable,
-        req: SearchRequest,
-        principals: tuple[str, ...] | None,
-        taxonomy: Resolver | None,
-    ) -> "_Found":
+    def _resolve(self, view: _View, req: SearchRequest, taxonomy: Resolver | None) -> "_Found":
         """The reading of the words, the base set, the filter sets and the final set: one place for all."""
-        visible = self._visible(searcher, table, principals)
-        filters = self._filter_sets(req, table, searcher)
-        vocab = IndexVocabulary(searcher)
+        searcher, visible, vocab = view.searcher, view.visible, view.vocab
+        filters = self._filter_sets(req, view.table, searcher)
         if not req.q.strip():
             base = set(visible)
             return _Found(ParsedQuery(None, "all", ()), base, filters, _intersect(base, filters.values()), "all", ())
@@ -244,11 +274,11 @@ class Engine:
             kwargs["reverse"] = req.sort != "date"
         return kwargs
 
-    def _hits(self, searcher: Searcher, parsed: ParsedQuery, req: SearchRequest, final: set[int]) -> tuple[Hit, ...]:
+    def _hits(self, view: _View, parsed: ParsedQuery, req: SearchRequest, final: set[int]) -> tuple[Hit, ...]:
         """The page of hits, ranked or sorted, with snippets and matching pages from the original text."""
         limit = req.page * req.per_page
         order = self._order(req, parsed, final, limit)
-        results = searcher.search(self._ranked(parsed), **order)
+        results = view.search(self._ranked(parsed), **order)
         start = (req.page - 1) * req.per_page
         scored = "sortedby" not in order  # when sorted by date, Whoosh's "score" is the sort key
         return tuple(
@@ -277,10 +307,6 @@ class Engine:
             pages=pages,
         )
 
-    def _suggest(self, searcher: Searcher, text: str) -> str | None:
-        """A corrected query made of real words of the archive, when some typed word is unknown."""
-        return suggest(searcher, text)
-
     @staticmethod
     def _visible(searcher: Searcher, table: FacetTable, principals: tuple[str, ...] | None) -> frozenset[int]:
         """Documents the principals may see (None: the operator, who sees everything)."""
@@ -299,30 +325,27 @@ class Engine:
             raise NotFound(f"no document with id {doc_id!r}")
         return dict(stored)
 
-    def highlight_terms(self, text: str) -> frozenset[str]:
+    def highlight_terms(self, text: str, principals: tuple[str, ...] | None = PUBLIC) -> frozenset[str]:
         """The index terms a query stands for (prefixes and typos expanded), to mark them in a document."""
         if not text.strip():
             return frozenset()
-        searcher, _ = self._current()
-        return build_query(text, mode="any", vocab=IndexVocabulary(searcher), taxonomy=self.taxonomy).terms
+        return build_query(text, mode="any", vocab=self._view(principals).vocab, taxonomy=self.taxonomy).terms
 
     def similar(self, doc_id: str, principals: tuple[str, ...] | None = PUBLIC, top: int = 5) -> list[dict]:
         """Stored fields of up to `top` visible documents most like this one (more-like-this)."""
-        searcher, table = self._current()
-        stored = self.document(doc_id, principals)
-        docnum = searcher.document_number(id=doc_id)
-        visible = self._visible(searcher, table, principals)
-        found = similar_docnums(searcher, docnum, stored, hit_lang(stored), visible, top)
-        return [{**searcher.stored_fields(num), "score": round(score, 4)} for num, score in found]
+        stored = self.document(doc_id, principals)  # first: no key terms of a document one may not see
+        view = self._view(principals)
+        docnum = view.searcher.document_number(id=doc_id)
+        found = similar_docnums(view.searcher, docnum, stored, hit_lang(stored), view.stats, view.visible, top)
+        return [{**view.searcher.stored_fields(num), "score": round(score, 4)} for num, score in found]
 
     def stats(self, principals: tuple[str, ...] | None = PUBLIC) -> dict:
         """Size of the visible part of the index and its facet distribution."""
-        searcher, table = self._current()
-        docs = self._visible(searcher, table, principals)
+        view = self._view(principals)
         return {
-            "documents": len(docs),
+            "documents": len(view.visible),
             "index_dir": str(self.index_dir),
-            "facets": {name: table.counts(name, docs) for name in schema_mod.FACETS},
+            "facets": {name: view.table.counts(name, view.visible) for name in schema_mod.FACETS},
         }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from web import state
+from web import auth, state
 from web.openapi import spec
 
 bp = Blueprint("api", __name__)
@@ -12,7 +12,7 @@ bp = Blueprint("api", __name__)
 @bp.get("/stats.json")
 def stats() -> Response:
     """Document count and facet distribution of the visible index."""
-    data = state.engine().stats()
+    data = state.engine().stats(principals=auth.principals())
     data.pop("index_dir", None)  # no server paths to the public
     return jsonify(data)
 

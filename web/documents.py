@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from search.engine import hit_lang
 from search.errors import NotFound
 from search.highlight import mark_all
-from web import state
+from web import audit_trail, auth, state
 from web.i18n import ui_lang
 from web.render import check_format, render
 
@@ -30,12 +30,12 @@ def _split(value: str | None) -> list[str]:
     return [x for x in (value or "").split(",") if x]
 
 
-def document_data(doc_id: str, q: str) -> dict:
+def document_data(doc_id: str, q: str, principals: tuple[str, ...]) -> dict:
     """The document's stored fields as data, its pages marked with the query, and its neighbours."""
     engine = state.engine()
-    stored = engine.document(doc_id)
+    stored = engine.document(doc_id, principals)
     lang = hit_lang(stored)
-    terms = engine.highlight_terms(q)
+    terms = engine.highlight_terms(q, principals)
     pages = (stored.get("body") or "").split("\f")
     source = Path(stored.get("source") or "")
     similar = [
@@ -48,7 +48,7 @@ def document_data(doc_id: str, q: str) -> dict:
             "url": f"/doc/{s['id']}",
             "score": s["score"],
         }
-        for s in engine.similar(doc_id, top=SIMILAR)
+        for s in engine.similar(doc_id, principals, top=SIMILAR)
     ]
     return {
         "id": stored["id"],
@@ -94,7 +94,7 @@ def document(doc_id: str, fmt: str | None) -> Response:
     """One document: metadata and full text with the query highlighted; /doc/<id>.json is its twin."""
     check_format(fmt)
     q = request.args.get("q", "")[: state.settings().max_query_chars]
-    data = document_data(doc_id, q)
+    data = document_data(doc_id, q, auth.principals())
     ui = ui_lang()
     return render(
         data,
@@ -110,9 +110,11 @@ def document(doc_id: str, fmt: str | None) -> Response:
 @bp.get("/doc/<doc_id>/file")
 def download(doc_id: str) -> Response:
     """The original file of an indexed, visible document (never an arbitrary path)."""
-    stored = state.engine().document(doc_id)
+    stored = state.engine().document(doc_id, auth.principals())
     source = Path(stored.get("source") or "")
     if not stored.get("source") or not source.is_file():
         raise NotFound(f"the original file of document {doc_id!r} is no longer in the archive")
+    user = auth.current_user()
+    audit_trail.record("download", user.name if user else None, id=stored["id"], path=stored.get("path", ""), address=auth.client_address())
     mime = CONTENT_TYPES.get(source.suffix.lower()) or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     return send_file(source, mimetype=mime, as_attachment=True, download_name=source.name)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, abort, jsonify, request
 
 from search import export
-from web import state
+from web import auth, state
 from web.render import current_request
 
 bp = Blueprint("exports", __name__)
@@ -19,7 +19,7 @@ def export_results(fmt: str) -> Response:
         abort(404, description=f"unknown export format {fmt!r}; choose one of: csv, json")
     req = current_request()
     cap = state.settings().export_cap
-    total, stored, mode = state.engine().export(req, cap)
+    total, stored, mode = state.engine().export(req, cap, principals=auth.principals())
     root = request.host_url.rstrip("/")
     rows = [export.row(s, f"{root}/doc/{s['id']}") for s in stored]
     headers = {

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, request
 
 from search.engine import FACET_NAMES
 from search.errors import QueryError
+from web import auth
 from web import search_view as view
 from web import state
 from web.i18n import ui_lang
@@ -42,7 +43,7 @@ def facet(name: str, fmt: str | None) -> Response:
     prefix = (request.args.get("prefix") or "")[:MAX_PREFIX_CHARS]
     req = current_request()
     lang = ui_lang()
-    values = state.engine().facet(req, name, labeler=state.labeler(lang))
+    values = state.engine().facet(req, name, principals=auth.principals(), labeler=state.labeler(lang))
     listed = [asdict(v) for v in values]
     shown = [v for v in listed if matches(prefix, v)]
     data = {"facet": name, "query": req.q, "prefix": prefix, "total_values": len(listed), "values": shown}

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, Response, g, redirect, request
+from flask import Blueprint, Flask, Response, current_app, g, redirect, request
 from flask_babel import Babel, gettext
 
 UI_LANGS: tuple[str, ...] = ("fr", "ar", "en")
@@ -51,8 +51,12 @@ def switch(lang: str) -> Response:
 
         raise QueryError(f"unknown interface language {lang!r}; choose one of: {', '.join(UI_LANGS)}")
     resp = redirect(safe_next(request.args.get("next")), code=303)
-    resp.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    resp.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=_secure())
     return resp
+
+
+def _secure() -> bool:
+    return bool(current_app.config["ARSHIF"].secure_cookies)
 
 
 def compile_catalogs(folder: Path = TRANSLATIONS) -> list[str]:
@@ -84,7 +88,7 @@ def init_app(app: Flask) -> None:
     def _remember(resp: Response) -> Response:
         chosen = request.args.get("ui")
         if chosen in UI_LANGS and request.cookies.get(COOKIE) != chosen:
-            resp.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+            resp.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=_secure())
         return resp
 
     @app.context_processor

@@ -123,8 +123,16 @@ def _schemas() -> dict:
     }
     stats = {"type": "object", "properties": {"documents": _INT, "facets": {"type": "object", "additionalProperties": {
         "type": "object", "additionalProperties": _INT}}}}
+    who = {"type": "object", "required": ["user", "groups", "via", "csrf_token"], "properties": {
+        "user": _NSTR, "groups": {"type": "array", "items": _STR},
+        "via": {"type": "string", "enum": ["session", "proxy"], "nullable": True},
+        "csrf_token": {"type": "string", "description": "The token an HTML form post must carry (JSON posts need none)."}}}
+    signed_in = {"type": "object", "required": ["ok", "user"], "properties": {
+        "ok": {"type": "boolean", "enum": [True]}, "user": _NSTR, "groups": {"type": "array", "items": _STR}, "csrf_token": _STR}}
+    credentials = {"type": "object", "required": ["user", "password"], "properties": {"user": _STR, "password": _STR}}
     return {"FacetValue": facet_value, "Hit": hit, "SearchResult": result, "Document": document,
-            "FacetList": facet_list, "ExportRow": row, "Export": export, "Help": help_, "Error": error, "Stats": stats}
+            "FacetList": facet_list, "ExportRow": row, "Export": export, "Help": help_, "Error": error, "Stats": stats,
+            "WhoAmI": who, "SignedIn": signed_in, "Credentials": credentials}
 
 
 def spec(settings: Settings) -> dict:
@@ -137,7 +145,9 @@ def spec(settings: Settings) -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Arshif · أرشيف", "version": "1.0",
-                 "description": "Search the ministry's document archive. Every HTML page has a JSON twin."},
+                 "description": "Search the ministry's document archive. Every HTML page has a JSON twin. "
+                               "Anonymous visitors see public documents; staff signed in (POST /signin.json, session cookie) "
+                               "also see internal ones and those of their groups. A document one may not see answers 404."},
         "paths": {
             "/search.json": {"get": {
                 "summary": "Search with facets", "operationId": "search",
@@ -172,6 +182,18 @@ def spec(settings: Settings) -> dict:
             "/stats.json": {"get": {
                 "summary": "Index size and facet distribution", "operationId": "stats",
                 "responses": {"200": _json("Statistics", _ref("Stats"))}}},
+            "/signin.json": {
+                "get": {"summary": "Who is signed in", "operationId": "whoami",
+                        "responses": {"200": _json("The visitor", _ref("WhoAmI"))}},
+                "post": {"summary": "Sign in; sets the session cookie", "operationId": "signin",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Credentials")}}},
+                         "responses": {"200": _json("Signed in", _ref("SignedIn")), "400": bad,
+                                       "401": _error("Wrong user name or password."),
+                                       "429": _error("Too many failed sign-ins for this user name or address; see Retry-After.")}}},
+            "/signout.json": {"post": {
+                "summary": "End the session", "operationId": "signout",
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {"200": _json("Signed out", _ref("SignedIn")), "400": bad}}},
             "/openapi.json": {"get": {
                 "summary": "This description", "operationId": "openapi",
                 "responses": {"200": _json("OpenAPI 3 document", {"type": "object"})}}},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request
 
+from web import auth
 from web import help as help_text
 from web import search_view as view
 from web import state
@@ -25,7 +26,7 @@ def search(fmt: str | None) -> Response:
     check_format(fmt)
     req = current_request()
     lang = ui_lang()
-    result = state.engine().search(req, labeler=state.labeler(lang))
+    result = state.engine().search(req, principals=auth.principals(), labeler=state.labeler(lang))
     data = result.to_dict()
     if fmt == "json":
         return render(data, "search.html", fmt)
