@@ -25,9 +25,19 @@ class Outcome:
     reason: str = ""
 
 
+def _address_space() -> int:
+    """Bytes of address space this process already holds (inherited from the parent at fork)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_memory(memory_mb: int) -> None:
+    """Give each file `memory_mb` of room beyond what the forked worker starts with."""
     if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
+        limit = _address_space() + memory_mb * 1024 * 1024
         try:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError):

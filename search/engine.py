@@ -1,6 +1,7 @@
 """Run a SearchRequest against the index: hit set, filters, facets, ranking, snippets, one result."""
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from search.request import SearchRequest
 from search.results import FacetValue, Hit, SearchResult
 from search.similar import similar_docnums
 from search.suggest import VisibleVocabulary, suggest
+from search.ranking import BM25_B, BM25_K1
 from search.visibility import VisibleBM25F, VisibleStats
 
 Labeler = Callable[[str, str], str]
@@ -72,6 +74,17 @@ def hit_lang(stored: dict) -> str:
     return "fr"
 
 
+def serialized(method: Callable) -> Callable:
+    """Run an Engine method under the engine's serial lock."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Engine", *args: object, **kwargs: object) -> object:
+        with self._serial:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Engine:
     """An open index with a searcher refreshed after each commit and facet tables per generation."""
 
@@ -86,6 +99,9 @@ class Engine:
         self.taxonomy = taxonomy
         self._ix = whoosh_index.open_dir(str(index_dir))
         self._lock = threading.Lock()
+        # Whoosh readers share file positions (stored fields are unpickled from them): concurrent
+        # reads from waitress threads garble each other, so public operations run one at a time.
+        self._serial = threading.RLock()
         self._searcher: Searcher | None = None
         self._facets: FacetTable | None = None
         self._views: dict[tuple[str, ...] | None, tuple[frozenset[int], VisibleStats]] = {}
@@ -94,7 +110,7 @@ class Engine:
         """The up-to-date searcher and its facet table (new documents appear without a restart)."""
         with self._lock:
             if self._searcher is None:
-                self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+                self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
             elif not self._searcher.up_to_date():
                 old = self._searcher
                 self._searcher = old.refresh()
@@ -129,6 +145,7 @@ class Engine:
                 self._searcher = None
 
     # -- search -----------------------------------------------------------------------------
+    @serialized
     def search(
         self,
         req: SearchRequest,
@@ -162,6 +179,7 @@ class Engine:
             notices=found.notices,
         )
 
+    @serialized
     def facet(
         self,
         req: SearchRequest,
@@ -180,6 +198,7 @@ class Engine:
         facets = self._facets_for(req, view.table, found.base, found.filters, base_url, labeler or self.labeler, only=name)
         return facets.get(name, [])
 
+    @serialized
     def export(
         self,
         req: SearchRequest,
@@ -315,6 +334,7 @@ class Engine:
         return table.docs_with("visibility", principals)
 
     # -- documents --------------------------------------------------------------------------
+    @serialized
     def document(self, doc_id: str, principals: tuple[str, ...] | None = PUBLIC) -> dict:
         """Stored fields of one document `principals` may see, or NotFound (never a hint it exists)."""
         searcher, _ = self._current()
@@ -325,12 +345,14 @@ class Engine:
             raise NotFound(f"no document with id {doc_id!r}")
         return dict(stored)
 
+    @serialized
     def highlight_terms(self, text: str, principals: tuple[str, ...] | None = PUBLIC) -> frozenset[str]:
         """The index terms a query stands for (prefixes and typos expanded), to mark them in a document."""
         if not text.strip():
             return frozenset()
         return build_query(text, mode="any", vocab=self._view(principals).vocab, taxonomy=self.taxonomy).terms
 
+    @serialized
     def similar(self, doc_id: str, principals: tuple[str, ...] | None = PUBLIC, top: int = 5) -> list[dict]:
         """Stored fields of up to `top` visible documents most like this one (more-like-this)."""
         stored = self.document(doc_id, principals)  # first: no key terms of a document one may not see
@@ -339,6 +361,7 @@ class Engine:
         found = similar_docnums(view.searcher, docnum, stored, hit_lang(stored), view.stats, view.visible, top)
         return [{**view.searcher.stored_fields(num), "score": round(score, 4)} for num, score in found]
 
+    @serialized
     def stats(self, principals: tuple[str, ...] | None = PUBLIC) -> dict:
         """Size of the visible part of the index and its facet distribution."""
         view = self._view(principals)

@@ -15,6 +15,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from search.fastpath import FastIndex
+from search.ranking import BM25_B, BM25_K1
 
 _POSTINGS = threading.Lock()  # FastIndex keeps an LRU of decoded postings that threads must not share unguarded
 
@@ -72,7 +73,7 @@ class _Scorer(scoring.BM25FScorer):
 class VisibleBM25F(scoring.BM25F):
     """Whoosh's BM25F, with idf and average field length taken over the visible documents only."""
 
-    def __init__(self, stats: VisibleStats, B: float = 0.75, K1: float = 1.2) -> None:
+    def __init__(self, stats: VisibleStats, B: float = BM25_B, K1: float = BM25_K1) -> None:
         super().__init__(B=B, K1=K1)
         self.stats = stats
 

@@ -182,6 +182,8 @@ def make_settings(corpus: Path, index_dir: Path, **extra: object):
         "taxonomy": corpus / "taxonomy.toml",
         "workers": 1,
         "ocr": False,
+        "users_file": index_dir.parent / "users.toml",
+        "audit_log": index_dir.parent / "audit.log",
     }
     return load_settings(Path("/nonexistent/arshif.toml"), environ={}, **{**base, **extra})
 
