@@ -233,3 +233,12 @@ def test_no_markup_from_documents_or_queries_reaches_the_page(evil_client, q):
     doc = evil_client.get(f"/doc/{hits[0]['id']}?q=migrants").get_data(as_text=True)
     assert "<img src=x" not in doc and "<script>alert" not in doc
     assert "&lt;img src=x onerror=alert(1)&gt;" in doc and "<mark>migrants</mark>" in doc
+
+
+def test_download_names_keep_arabic_with_a_transliterated_fallback():
+    from web.documents import attachment_header
+
+    header = attachment_header("بلاغ-مرحبا-2021.pdf")
+    assert header.startswith('attachment; filename="blg-mrhb-2021.pdf"; ')
+    assert "filename*=UTF-8''%D8%A8%D9%84%D8%A7%D8%BA" in header
+    assert attachment_header('a"b.pdf').startswith('attachment; filename="a_b.pdf"')

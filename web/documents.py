@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, request, send_file
-from urllib.parse import urlencode
+from unidecode import unidecode
 
 from search.engine import hit_lang
 from search.errors import NotFound
@@ -117,4 +119,14 @@ def download(doc_id: str) -> Response:
     user = auth.current_user()
     audit_trail.record("download", user.name if user else None, id=stored["id"], path=stored.get("path", ""), address=auth.client_address())
     mime = CONTENT_TYPES.get(source.suffix.lower()) or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-    return send_file(source, mimetype=mime, as_attachment=True, download_name=source.name)
+    response = send_file(source, mimetype=mime)
+    response.headers["Content-Disposition"] = attachment_header(source.name)
+    return response
+
+
+def attachment_header(name: str) -> str:
+    """Content-Disposition for a download: the real (often Arabic) name for modern browsers, and a
+    transliterated ASCII fallback ("بلاغ-مرحبا-2021.pdf" -> "blg-mrhb-2021.pdf") for the others."""
+    ascii_name = name if name.isascii() else unidecode(name).lower()
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name).strip("_") or "document"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
