@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable
+from typing import Callable, Iterable
 
 COLUMNS: tuple[str, ...] = (
     "id", "title", "date", "type", "lang", "programs", "partners", "regions", "countries", "path", "url",
+    "type_label", "program_labels", "partner_labels", "region_labels", "country_labels",
 )
+Labeler = Callable[[str, str], str]  # (facet, id) -> label in the interface language
 LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -16,9 +18,10 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def row(stored: dict, doc_url: str) -> dict:
-    """One exported document: ids of its metadata (stable across label changes) and its URL."""
-    return {
+def row(stored: dict, doc_url: str, label: Labeler | None = None) -> dict:
+    """One exported document: ids of its metadata (stable across label changes), their labels, its URL."""
+    label = label or (lambda facet, value: value)
+    out = {
         "id": stored.get("id", ""),
         "title": stored.get("title", ""),
         "date": stored.get("date") or "",
@@ -31,6 +34,10 @@ def row(stored: dict, doc_url: str) -> dict:
         "path": stored.get("path", ""),
         "url": doc_url,
     }
+    out["type_label"] = label("type", out["type"]) if out["type"] else ""
+    for facet, column in (("program", "programs"), ("partner", "partners"), ("region", "regions"), ("country", "countries")):
+        out[facet + "_labels"] = [label(facet, v) for v in out[column]]
+    return out
 
 
 def spreadsheet_safe(value: str) -> str:

@@ -67,3 +67,13 @@ def test_export_is_capped_and_says_so(indexed):
 def test_export_errors_have_the_one_shape(client):
     resp = client.get("/export.json?sort=oldest")
     assert resp.status_code == 400 and resp.get_json()["ok"] is False
+
+
+def test_export_rows_carry_labels_in_the_interface_language(client):
+    fr = client.get("/export.json?q=AMUDDU").get_json()["rows"][0]
+    ar = client.get("/export.json?q=AMUDDU&ui=ar").get_json()["rows"][0]
+    assert fr["programs"] == ["amuddu"] and fr["program_labels"] == ["AMUDDU"]
+    assert fr["type_label"] == "Convention" and ar["type_label"] == "اتفاقية"
+    assert ar["partner_labels"] == ["الوكالة البلجيكية للتنمية"]
+    header = client.get("/export.csv?q=AMUDDU").get_data(as_text=True).splitlines()[0]
+    assert header.endswith("type_label,program_labels,partner_labels,region_labels,country_labels")

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from search import export
 from web import auth, state
+from web.i18n import ui_lang
 from web.render import current_request
 
 bp = Blueprint("exports", __name__)
@@ -21,7 +22,8 @@ def export_results(fmt: str) -> Response:
     cap = state.settings().export_cap
     total, stored, mode = state.engine().export(req, cap, principals=auth.principals())
     root = request.host_url.rstrip("/")
-    rows = [export.row(s, f"{root}/doc/{s['id']}") for s in stored]
+    ui = ui_lang()
+    rows = [export.row(s, f"{root}/doc/{s['id']}", lambda facet, value: state.label(facet, value, ui)) for s in stored]
     headers = {
         "X-Arshif-Total": str(total),
         "X-Arshif-Exported": str(len(rows)),
