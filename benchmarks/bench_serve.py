@@ -1,15 +1,23 @@
 """The web app under concurrent clients: `arshif serve` (waitress) on loopback, driven by threads.
 
-    python -m benchmarks.bench_serve --index /work/bench-data/ix10k/index --clients 16 --requests 400
+    python -m benchmarks.bench_serve --index /work/bench-data/ix10k/index --clients 16 --requests 400 [--during-index]
+
+--during-index: the index is first copied to a temporary folder and served from there; a third of the
+way in, `arshif index` adds 200 changed copies of corpus documents to it and commits while the clients
+keep searching (they go on until that run has finished and `requests` have been sent).
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,8 +29,49 @@ sys.path.insert(0, str(REPO))
 from benchmarks.procmem import PeakSampler  # noqa: E402
 from benchmarks.table import render, summary  # noqa: E402
 
-COLUMNS = ("clients", "requests", "errors", "requests/s", "median ms", "p95 ms", "p99 ms", "max ms", "server peak RSS MB")
+COLUMNS = ("mode", "clients", "requests", "errors", "requests/s", "median ms", "p95 ms", "p99 ms", "max ms", "server peak RSS MB")
 WORDS = ("migration", "الهجرة", "rapport", "programme", "التعاون", "jeunes", "تقرير", "coopération")
+EXTRA = (("q", "rapport migration"), ("q", "programme&lang=fr"), ("q", "التعاون&year=2015"), ("q", '"programme national"'))
+EXTRA_DOCS = 200
+
+
+def _paths():
+    """An endless deterministic mix: single words, two words, a phrase, words with a facet filter."""
+    for i in itertools.count():
+        if i % 5 == 4:
+            key, value = EXTRA[(i // 5) % len(EXTRA)]
+            word, _, extra = value.partition("&")
+            yield f"/search.json?{urlencode({key: word})}" + (f"&{extra}" if extra else "")
+        else:
+            yield f"/search.json?{urlencode({'q': WORDS[i % len(WORDS)]})}"
+
+
+def _doc_count(index_dir: Path) -> int:
+    """Documents in the index now (to prove the mid-run commit happened)."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
+def _corpus_root(index_dir: Path) -> Path:
+    """The folder the index was built from (recorded by the indexer)."""
+    files = json.loads((index_dir / "arshif-files.json").read_text(encoding="utf-8"))["files"]
+    return Path(next(iter(files.values()))["root"])
+
+
+def _start_index_run(index_dir: Path, work: Path) -> subprocess.Popen:
+    """`arshif index` over the original corpus plus 200 changed copies of its documents (so it commits)."""
+    root = _corpus_root(index_dir)
+    extra = work / "extra"
+    extra.mkdir()
+    for i, path in enumerate(sorted(root.glob("*/*.txt"))[:EXTRA_DOCS]):
+        (extra / path.name).write_text(path.read_text(encoding="utf-8") + f"\nbench-serve {i}\n", encoding="utf-8")
+    return subprocess.Popen([sys.executable, "-m", "indexer.cli", "index", str(root), str(extra), "--index", str(index_dir), "--workers", "1"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _free_port() -> int:
@@ -47,27 +96,58 @@ def _wait_up(port: int, timeout_s: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
-def run(index_dir: Path, clients: int = 16, requests: int = 400) -> str:
-    """Start the server, fire `requests` searches from `clients` threads, report throughput and latency."""
+def run(index_dir: Path, clients: int = 16, requests: int = 400, during_index: bool = False) -> str:
+    """Start the server, fire searches from `clients` threads, report throughput, latency and peak RSS."""
+    work = Path(tempfile.mkdtemp(prefix="arshif-serve-")) if during_index else None
+    try:
+        if work is not None:
+            served = work / "index"
+            shutil.copytree(index_dir, served)
+            index_dir = served
+        before = _doc_count(index_dir)
+        row = _load(index_dir, clients, requests, work)
+        if work is not None:
+            added = _doc_count(index_dir) - before
+            if added <= 0:
+                raise SystemExit("the index run during the load committed no document")
+            row = (f"index run commits (+{added} docs)", *row[1:])
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return render(f"Web app under {clients} concurrent clients (waitress, loopback)", COLUMNS, [row])
+
+
+def _load(index_dir: Path, clients: int, requests: int, work: Path | None) -> tuple:
+    """One load run against a fresh server; an index run commits into it a third of the way when `work` is given."""
     port = _free_port()
     env = {**os.environ, "ARSHIF_INDEX_DIR": str(index_dir), "ARSHIF_PORT": str(port), "ARSHIF_HOST": "127.0.0.1"}
     server = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir), "--host", "127.0.0.1",
                                "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    indexer: list[subprocess.Popen] = []
     try:
         with PeakSampler(server.pid) as sampler:
             _wait_up(port)
-            paths = [f"/search.json?{urlencode({'q': WORDS[i % len(WORDS)]})}" for i in range(requests)]
             latencies: list[float] = []
             errors = [0]
             statuses: dict[int, int] = {}
             lock = threading.Lock()
-            todo = iter(paths)
+            todo = _paths()
+            sent = [0]
+
+            def next_path() -> str | None:
+                with lock:
+                    if sent[0] == requests // 3 and work is not None and not indexer:
+                        indexer.append(_start_index_run(index_dir, work))
+                    running = bool(indexer) and indexer[0].poll() is None
+                    if sent[0] >= requests and not running:
+                        return None
+                    sent[0] += 1
+                    return next(todo)
 
             def client() -> None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 while True:
-                    with lock:
-                        path = next(todo, None)
+                    path = next_path()
                     if path is None:
                         conn.close()
                         return
@@ -97,9 +177,15 @@ def run(index_dir: Path, clients: int = 16, requests: int = 400) -> str:
     finally:
         server.terminate()
         server.wait(10)
+        for proc in indexer:
+            proc.wait(600)
+    if indexer and indexer[0].returncode != 0:
+        raise SystemExit(f"the index run during the load failed (exit {indexer[0].returncode})")
     s = summary(latencies)
-    row = (clients, requests, f"{errors[0]} {sorted(statuses.items())}" if errors[0] else 0, requests / elapsed, s["median"], s["p95"], s["p99"], s["max"], sampler.peak_total / 2**20)
-    return render(f"Web app under {clients} concurrent clients (waitress, loopback)", COLUMNS, [row])
+    mode = "index run commits" if work is not None else "search only"
+    done = len(latencies)
+    return (mode, clients, done, f"{errors[0]} {sorted(statuses.items())}" if errors[0] else 0, done / elapsed,
+            s["median"], s["p95"], s["p99"], s["max"], sampler.peak_total / 2**20)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -107,8 +193,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--during-index", action="store_true", help="an index run commits into a copy of the index mid-way")
     args = parser.parse_args(argv)
-    print(run(args.index, args.clients, args.requests), flush=True)
+    print(run(args.index, args.clients, args.requests, args.during_index), flush=True)
 
 
 if __name__ == "__main__":

@@ -6,16 +6,19 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from search import schema as schema_mod
 from search.errors import NotFound, QueryError
 from search.facets import FacetTable, facet_values
+from search.fastpath import FastIndex
 from search.highlight import matching_pages, snippet
 from search.query import Notice, ParsedQuery, Resolver, build_query, date_bound
 from search.querylang import N_
@@ -39,12 +42,12 @@ def _plain_label(facet: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class _Found:
-    """One reading of a request: the query, its document sets and what to tell the user."""
+    """One reading of a request: the query, its document sets (sorted numpy arrays) and what to tell the user."""
 
     parsed: ParsedQuery
-    base: set[int]
-    filters: dict[str, frozenset[int]]
-    final: set[int]
+    base: np.ndarray
+    filters: dict[str, np.ndarray]
+    final: np.ndarray
     mode: str
     notices: tuple[Notice, ...]
 
@@ -55,15 +58,23 @@ class _View:
 
     searcher: Searcher
     table: FacetTable
-    visible: frozenset[int]
+    ids: np.ndarray
     stats: VisibleStats
     vocab: VisibleVocabulary
 
-    def search(self, query: Q.Query, **kwargs: object):
-        """searcher.search() scored with BM25F over the visible documents' statistics."""
-        collector = self.searcher.collector(**kwargs)
-        self.searcher.search_with_collector(query, collector, context=self.searcher.context(weighting=VisibleBM25F(self.stats)))
-        return collector.results()
+    @property
+    def fast(self) -> FastIndex:
+        """The generation's arrays."""
+        return self.table.fast
+
+    @property
+    def visible(self) -> frozenset[int]:
+        """The visible documents as a set (for the Whoosh-side helpers: similar documents)."""
+        return frozenset(self.ids.tolist())
+
+    def top(self, query: Q.Query | None, docs: np.ndarray, k: int, sort: str) -> list[tuple[int, float]]:
+        """The first k of `docs`, by BM25F over the visible documents' statistics or by date."""
+        return self.fast.top_k(query, docs, k, sort, stats=self.stats, B=BM25_B, K1=BM25_K1, weighting=VisibleBM25F(self.stats))
 
 
 def hit_lang(stored: dict) -> str:
@@ -97,14 +108,16 @@ class Engine:
         self.index_dir = index_dir
         self.labeler = labeler or _plain_label
         self.taxonomy = taxonomy
-        self._ix = whoosh_index.open_dir(str(index_dir))
+        # No mmap: Whoosh would copy every compound sub-file into a BytesIO (the whole index in RAM,
+        # ~600 MB at 100k documents); plain reads are shared-position but the engine serializes them.
+        self._ix = FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
         self._lock = threading.Lock()
         # Whoosh readers share file positions (stored fields are unpickled from them): concurrent
         # reads from waitress threads garble each other, so public operations run one at a time.
         self._serial = threading.RLock()
         self._searcher: Searcher | None = None
         self._facets: FacetTable | None = None
-        self._views: dict[tuple[str, ...] | None, tuple[frozenset[int], VisibleStats]] = {}
+        self._views: dict[tuple[str, ...] | None, tuple[np.ndarray, VisibleStats]] = {}
 
     def _current(self) -> tuple[Searcher, FacetTable]:
         """The up-to-date searcher and its facet table (new documents appear without a restart)."""
@@ -134,8 +147,8 @@ class Engine:
                     if len(self._views) >= STATS_CACHED:
                         self._views.pop(next(iter(self._views)))
                     self._views[key] = cached
-        visible, stats = cached
-        return _View(searcher, table, visible, stats, VisibleVocabulary(searcher, stats))
+        ids, stats = cached
+        return _View(searcher, table, ids, stats, VisibleVocabulary(searcher, stats))
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -143,6 +156,12 @@ class Engine:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+
+    def __del__(self) -> None:
+        """Close the segment files when an engine is dropped without close() (they are real open files)."""
+        searcher = getattr(self, "_searcher", None)
+        if searcher is not None:
+            searcher.close()
 
     # -- search -----------------------------------------------------------------------------
     @serialized
@@ -159,7 +178,7 @@ class Engine:
         started = time.perf_counter()
         view = self._view(principals)
         found = self._resolve(view, req, taxonomy or self.taxonomy)
-        total = len(found.final)
+        total = int(len(found.final))
         hits = self._hits(view, found.parsed, req, found.final) if total else ()
         facets = self._facets_for(req, view.table, found.base, found.filters, base_url, labeler or self.labeler)
         suggestion = suggest(view.searcher, req.q, view.vocab) if req.q.strip() else None
@@ -210,51 +229,50 @@ class Engine:
         """(total, stored fields of at most `cap` documents in result order, mode) for CSV/JSON export."""
         view = self._view(principals)
         found = self._resolve(view, req, taxonomy or self.taxonomy)
-        if not found.final:
+        if not len(found.final):
             return 0, [], found.mode
-        results = view.search(self._ranked(found.parsed), **self._order(req, found.parsed, found.final, cap))
-        return len(found.final), [dict(hit.fields()) for hit in results[:cap]], found.mode
+        top = view.top(found.parsed.rank_query if found.parsed.query is not None else None, found.final, cap, self._sort(req, found.parsed))
+        return int(len(found.final)), [dict(view.searcher.stored_fields(num)) for num, _ in top], found.mode
 
     def _resolve(self, view: _View, req: SearchRequest, taxonomy: Resolver | None) -> "_Found":
         """The reading of the words, the base set, the filter sets and the final set: one place for all."""
-        searcher, visible, vocab = view.searcher, view.visible, view.vocab
-        filters = self._filter_sets(req, view.table, searcher)
+        fast, visible, vocab = view.fast, view.ids, view.vocab
+        filters = self._filter_sets(req, fast)
         if not req.q.strip():
-            base = set(visible)
-            return _Found(ParsedQuery(None, "all", ()), base, filters, _intersect(base, filters.values()), "all", ())
+            return _Found(ParsedQuery(None, "all", ()), visible, filters, _intersect(visible, filters.values()), "all", ())
         first = "any" if req.mode == "any" else "all"
         parsed = build_query(req.q, mode=first, vocab=vocab, taxonomy=taxonomy)
         if parsed.query is None:
             notices = parsed.notices or (Notice(N_("the query has only very common words or symbols; type a more specific word")),)
-            return _Found(parsed, set(), filters, set(), first, notices)
-        base = set(searcher.docs_for_query(parsed.query)) & visible
+            return _Found(parsed, _EMPTY, filters, _EMPTY, first, notices)
+        base = _and(fast.hits(parsed.query), visible)
         final = _intersect(base, filters.values())
-        if not final and req.mode == "auto" and len(parsed.words) > 1:
+        if not len(final) and req.mode == "auto" and len(parsed.words) > 1:
             anyq = build_query(req.q, mode="any", vocab=vocab, taxonomy=taxonomy)
-            any_base = set(searcher.docs_for_query(anyq.query)) & visible if anyq.query is not None else set()
+            any_base = _and(fast.hits(anyq.query), visible) if anyq.query is not None else _EMPTY
             any_final = _intersect(any_base, filters.values())
-            if any_final:
+            if len(any_final):
                 note = Notice(N_("no document contains all the words; showing the documents that contain any of them"))
                 return _Found(anyq, any_base, filters, any_final, "any", (*anyq.notices, note))
         return _Found(parsed, base, filters, final, first, parsed.notices)
 
-    def _filter_sets(self, req: SearchRequest, table: FacetTable, searcher: Searcher) -> dict[str, frozenset[int]]:
-        """One document set per active filter (facets and the from/to date range)."""
-        sets: dict[str, frozenset[int]] = {}
+    def _filter_sets(self, req: SearchRequest, fast: FastIndex) -> dict[str, np.ndarray]:
+        """One sorted document array per active filter (facets and the from/to date range)."""
+        sets: dict[str, np.ndarray] = {}
         for name, values in req.filters.items():
-            sets[name] = table.docs_with(name, values)
+            sets[name] = fast.docs_with(name, values)
         if req.date_from or req.date_to:
             low = date_bound(req.date_from, end=False) if req.date_from else None
             high = date_bound(req.date_to, end=True) if req.date_to else None
-            sets["date"] = frozenset(searcher.docs_for_query(Q.TermRange("date", low, high)))
+            sets["date"] = fast.date_range(low, high)
         return sets
 
     def _facets_for(
         self,
         req: SearchRequest,
         table: FacetTable,
-        base: set[int],
-        filters: dict[str, frozenset[int]],
+        base: np.ndarray,
+        filters: dict[str, np.ndarray],
         base_url: str,
         labeler: Labeler,
         only: str | None = None,
@@ -281,28 +299,21 @@ class Engine:
         return out
 
     @staticmethod
-    def _ranked(parsed: ParsedQuery) -> Q.Query:
-        return parsed.rank_query if parsed.query is not None else Q.Every()
+    def _sort(req: SearchRequest, parsed: ParsedQuery) -> str:
+        """relevance (BM25F + proximity) or date order ("date" oldest first, "-date" newest); no words = newest first."""
+        if req.sort != "relevance" or parsed.query is None or not parsed.words:
+            return "date" if req.sort == "date" else "-date"
+        return "relevance"
 
-    @staticmethod
-    def _order(req: SearchRequest, parsed: ParsedQuery, final: set[int], limit: int) -> dict:
-        """search() keywords: relevance (BM25F + proximity) or date order; no query = newest first."""
-        kwargs: dict = {"filter": final, "limit": limit}
-        if req.sort != "relevance" or parsed.query is None or not parsed.words:  # filters only: newest first
-            kwargs["sortedby"] = "date"
-            kwargs["reverse"] = req.sort != "date"
-        return kwargs
-
-    def _hits(self, view: _View, parsed: ParsedQuery, req: SearchRequest, final: set[int]) -> tuple[Hit, ...]:
+    def _hits(self, view: _View, parsed: ParsedQuery, req: SearchRequest, final: np.ndarray) -> tuple[Hit, ...]:
         """The page of hits, ranked or sorted, with snippets and matching pages from the original text."""
         limit = req.page * req.per_page
-        order = self._order(req, parsed, final, limit)
-        results = view.search(self._ranked(parsed), **order)
+        sort = self._sort(req, parsed)
+        top = view.top(parsed.rank_query, final, limit, sort)
         start = (req.page - 1) * req.per_page
-        scored = "sortedby" not in order  # when sorted by date, Whoosh's "score" is the sort key
         return tuple(
-            self._hit(hit.fields(), parsed.terms, float(hit.score or 0.0) if scored else 0.0)
-            for hit in results[start:limit]
+            self._hit(view.searcher.stored_fields(num), parsed.terms, score if sort == "relevance" else 0.0)
+            for num, score in top[start:limit]
         )
 
     @staticmethod
@@ -327,11 +338,11 @@ class Engine:
         )
 
     @staticmethod
-    def _visible(searcher: Searcher, table: FacetTable, principals: tuple[str, ...] | None) -> frozenset[int]:
-        """Documents the principals may see (None: the operator, who sees everything)."""
+    def _visible(searcher: Searcher, table: FacetTable, principals: tuple[str, ...] | None) -> np.ndarray:
+        """Sorted documents the principals may see (None: the operator, who sees everything)."""
         if principals is None:
-            return frozenset(_all_docs(searcher))
-        return table.docs_with("visibility", principals)
+            return table.fast.live_ids
+        return table.docs_array("visibility", principals)
 
     # -- documents --------------------------------------------------------------------------
     @serialized
@@ -366,20 +377,25 @@ class Engine:
         """Size of the visible part of the index and its facet distribution."""
         view = self._view(principals)
         return {
-            "documents": len(view.visible),
+            "documents": int(len(view.ids)),
             "index_dir": str(self.index_dir),
-            "facets": {name: view.table.counts(name, view.visible) for name in schema_mod.FACETS},
+            "facets": {name: view.table.counts(name, view.ids) for name in schema_mod.FACETS},
         }
 
 
-def _all_docs(searcher: Searcher) -> list[int]:
-    return list(searcher.reader().all_doc_ids())
+_EMPTY = np.zeros(0, dtype=np.int32)
 
 
-def _intersect(base: set[int] | frozenset[int], others) -> set[int]:
-    result = set(base)
+def _and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection of two sorted unique document arrays."""
+    return np.intersect1d(a, b, assume_unique=True)
+
+
+def _intersect(base: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:
+    """`base` intersected with every other sorted array, smallest first."""
+    result = base
     for other in sorted(others, key=len):
-        result &= other
-        if not result:
+        if not len(result):
             break
+        result = _and(result, other)
     return result

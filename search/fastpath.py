@@ -12,22 +12,54 @@ Reads Whoosh 2.7 posting internals (W3 codec); whoosh-reloaded is pinned to 2.7.
 from __future__ import annotations
 
 import io
+import itertools
 import pickle
 import struct
+import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable
+from types import SimpleNamespace
+from typing import Iterable, Protocol
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.formats import Positions
+from whoosh.util.numeric import byte_to_length
+from whoosh.query.spans import Span, SpanNear2
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 EMPTY = np.zeros(0, dtype=np.int32)
 _INT = struct.Struct("!i")
 TERM_CACHE_BYTES = 96 * 2**20  # postings of frequent terms kept decoded (ids + weights)
+FIRST_BATCH = 32  # documents whose spans are checked first when ranking needs positions
+
+
+class Statistics(Protocol):
+    """Collection statistics BM25F needs: idf and average field length."""
+
+    def idf(self, fieldname: str, text: str) -> float:
+        """Inverse document frequency of a term."""
+
+    def avg_field_length(self, fieldname: str) -> float:
+        """Mean length of a field."""
+
+
+class SearcherStats:
+    """Whoosh's own statistics over the whole index (what `searcher.search` scores with)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+
+    def idf(self, fieldname: str, text: str) -> float:
+        """searcher.idf: the weighting model's formula on the whole index."""
+        return self.searcher.idf(fieldname, text)
+
+    def avg_field_length(self, fieldname: str) -> float:
+        """searcher.avg_field_length, 1 for an empty field (as BM25FScorer does)."""
+        return self.searcher.avg_field_length(fieldname) or 1
 
 
 @dataclass(frozen=True)
@@ -39,21 +71,39 @@ class FacetColumn:
     codes: np.ndarray
 
 
+def _blocks(postfile: object, offset: int):
+    """(header, raw block) of each block of one on-disk posting list, one read per block (why: reads are syscalls)."""
+    head = postfile.get(offset, 8)
+    if head[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("unexpected posting header; is whoosh-reloaded still 2.7.5?")
+    (length,) = _INT.unpack(head[4:8])
+    pos = offset + 8
+    while True:
+        size = abs(length)
+        last = length < 0
+        chunk = postfile.get(pos, size if last else size + 4)  # the block, and the next block's length word
+        stream = io.BytesIO(chunk[:size])
+        header = pickle.load(stream)
+        yield header, stream
+        if last:
+            return
+        (length,) = _INT.unpack(chunk[size : size + 4])
+        pos += size + 4
+
+
+def _block_data(header: tuple, stream: io.BytesIO) -> tuple:
+    """(id deltas, weights, values) of a block whose header was read from `stream`."""
+    data = stream.read()
+    return pickle.loads(zlib.decompress(data) if header[3] else data)
+
+
 def _block_postings(postfile: object, offset: int) -> tuple[np.ndarray, np.ndarray]:
     """(ids, weights) of one term's on-disk posting list, every block decoded at C speed."""
-    if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("unexpected posting header; is whoosh-reloaded still 2.7.5?")
-    pos = offset + 4
     ids_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
-    while True:
-        (length,) = _INT.unpack(postfile.get(pos, 4))
-        size = abs(length)
-        raw = postfile.get(pos + 4, size)
-        stream = io.BytesIO(raw)
-        count, _maxid, _maxw, comp, _mn, _mx = pickle.load(stream)
-        data = raw[stream.tell():]
-        ids_delta, weights, _values = pickle.loads(zlib.decompress(data) if comp else data)
+    for header, stream in _blocks(postfile, offset):
+        count = header[0]
+        ids_delta, weights, _values = _block_data(header, stream)
         ids_parts.append(np.cumsum(np.asarray(ids_delta, dtype=np.int64)))  # each block restarts at 0
         if weights is None:
             weight_parts.append(np.ones(count, dtype=np.float64))
@@ -61,10 +111,69 @@ def _block_postings(postfile: object, offset: int) -> tuple[np.ndarray, np.ndarr
             weight_parts.append(np.full(count, weights, dtype=np.float64))
         else:
             weight_parts.append(np.asarray(weights, dtype=np.float64))
-        pos += 4 + size
-        if length < 0:
-            break
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
+
+
+def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(count per value, absolute positions concatenated) of many Positions-format values, in one unpickling.
+
+    Each value is a uint32 count then a pickled list of position deltas (whoosh.formats.Positions);
+    the pickles are joined between MARK and LIST opcodes so C decodes them all at once.
+    """
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    body = b"".join(v[4:-1] if v.endswith(b".") else v[4:] for v in values)
+    lists = pickle.loads(b"(" + body + b"l.")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    deltas = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(deltas)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    base = np.concatenate(([0], running))[starts]  # running total before each value's first delta
+    return counts, running - np.repeat(base, counts)
+
+
+def _block_values(postfile: object, offset: int, wanted: np.ndarray) -> dict[int, bytes]:
+    """Stored values (encoded positions) of the `wanted` local ids in one posting list; blocks without one stay compressed."""
+    i, out = 0, {}
+    for header, stream in _blocks(postfile, offset):
+        if i >= len(wanted):
+            break
+        maxid = header[1]
+        if wanted[i] > maxid:
+            continue
+        ids_delta, _weights, values = _block_data(header, stream)
+        ids = np.cumsum(np.asarray(ids_delta, dtype=np.int64))
+        j = int(np.searchsorted(wanted, maxid, side="right"))
+        sub = wanted[i:j]
+        where = np.minimum(np.searchsorted(ids, sub), len(ids) - 1)
+        for w, doc in zip(where.tolist(), sub.tolist()):
+            if ids[w] == doc:
+                out[doc] = values[w]
+        i = j
+    return out
+
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_LENGTH_OF_BYTE[0] = 0  # a zero byte makes Whoosh answer None: the field is empty in that document
+
+
+def _leaf_lengths(reader: object, fieldname: str) -> np.ndarray:
+    """Lengths of a field in one segment as doc_field_length(d, field, 1) gives them, read as one byte block."""
+    count = reader.doc_count_all()
+    try:
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    except AttributeError:  # not a W3 segment: ask document by document
+        column = False
+    if column is None:  # no length column at all: Whoosh's default
+        return np.ones(count, dtype=np.float64)
+    if column is False or column._fixedlen != 1:
+        dfl = reader.doc_field_length
+        return np.fromiter((dfl(d, fieldname, 1) or 0 for d in range(count)), dtype=np.float64, count=count)
+    stored = min(count, column._count)
+    raw = np.frombuffer(bytes(column._dbfile.get(column._basepos, stored)), dtype=np.uint8) if stored else np.zeros(0, np.uint8)
+    out = np.zeros(count, dtype=np.float64)
+    out[:stored] = _LENGTH_OF_BYTE[raw]
+    return out
 
 
 def leaf_postings(reader: object, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -93,6 +202,7 @@ class FastIndex:
             local = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
             self.live[local + offset] = True
         self.live_ids = np.flatnonzero(self.live).astype(np.int32)
+        self._lock = threading.RLock()  # the LRU and the lazily built arrays are shared by threads
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -117,57 +227,135 @@ class FastIndex:
         return FacetColumn(tuple(values), np.concatenate(docs).astype(np.int32), np.concatenate(codes))
 
     def field_lengths(self, fieldname: str) -> np.ndarray:
-        """Per-document length of a field as Whoosh scores it (byte-quantized), cached."""
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            lengths = np.ones(self.size, dtype=np.float64)
-            for reader, offset in self.leaves:
-                dfl = reader.doc_field_length
-                local = np.fromiter((dfl(d, fieldname, 1) for d in range(reader.doc_count_all())), dtype=np.float64)
-                lengths[offset : offset + len(local)] = local
-            self._lengths[fieldname] = lengths
-        return lengths
+        """Per-document length of a field as Whoosh scores it (byte-quantized; 0 where the field is empty)."""
+        with self._lock:
+            lengths = self._lengths.get(fieldname)
+            if lengths is None:
+                lengths = np.ones(self.size, dtype=np.float64)  # no length column at all: Whoosh's default 1
+                for reader, offset in self.leaves:
+                    local = _leaf_lengths(reader, fieldname)
+                    lengths[offset : offset + len(local)] = local
+                self._lengths[fieldname] = lengths
+            return lengths
 
     def date_keys(self) -> np.ndarray:
         """Per-document sort key of the 'date' column (YYYYMMDD as int; 0 without a date)."""
-        if self._dates is None:
-            keys = np.zeros(self.size, dtype=np.int64)
-            for reader, offset in self.leaves:
-                column = reader.column_reader("date") if reader.has_column("date") else None
-                for d in range(reader.doc_count_all()):
-                    value = column[d] if column is not None else ""
-                    value = value.decode() if isinstance(value, bytes) else value
-                    keys[offset + d] = int(value.replace("-", "")) if value else 0
-            self._dates = keys
-        return self._dates
+        with self._lock:
+            if self._dates is None:
+                keys = np.zeros(self.size, dtype=np.int64)
+                for reader, offset in self.leaves:
+                    column = reader.column_reader("date") if reader.has_column("date") else None
+                    for d in range(reader.doc_count_all()):
+                        value = column[d] if column is not None else ""
+                        value = value.decode() if isinstance(value, bytes) else value
+                        keys[offset + d] = int(value.replace("-", "")) if value else 0
+                self._dates = keys
+            return self._dates
 
     # -- postings ------------------------------------------------------------------------------
     def postings(self, fieldname: str, text: str, cache: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(global ids, weights) of a term over every segment, deleted documents included."""
         key = (fieldname, text)
-        hit = self._cache.get(key)
-        if hit is not None:
-            self._cache.move_to_end(key)
-            return hit
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
         id_parts, weight_parts = [], []
         for reader, offset in self.leaves:
             ids, weights = leaf_postings(reader, fieldname, text)
             if len(ids):
                 id_parts.append(ids + offset)
                 weight_parts.append(weights)
-        if not id_parts:
-            return EMPTY, np.zeros(0)
-        out = (np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts))
-        if cache and len(out[0]) > 1000:
-            self._remember(key, out)
+        if id_parts:
+            out = (np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts))
+        else:
+            out = (EMPTY, np.zeros(0))
+        if cache:  # every term, absent ones too: a lookup costs one dictionary probe per segment
+            with self._lock:
+                self._remember(key, out)
         return out
 
     def _remember(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
+        if key in self._cache:
+            return
         self._cache[key] = value
-        self._cache_bytes += value[0].nbytes + value[1].nbytes
+        self._cache_bytes += _entry_bytes(value)
         while self._cache_bytes > TERM_CACHE_BYTES and self._cache:
             _, old = self._cache.popitem(last=False)
-            self._cache_bytes -= old[0].nbytes + old[1].nbytes
+            self._cache_bytes -= _entry_bytes(old)
+
+    def positions(self, fieldname: str, text: str, docs: np.ndarray) -> list[list[int] | None]:
+        """Word positions of a term in each of the sorted `docs` (None where absent), decoding only the blocks holding them."""
+        out: list[list[int] | None] = [None] * len(docs)
+        key = text.encode("utf-8") if isinstance(text, str) else text
+        decode = self.searcher.schema[fieldname].format.decoder("positions")
+        bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
+        starts = np.searchsorted(docs, [offset for _, offset in self.leaves])
+        ends = np.searchsorted(docs, bounds)
+        for (reader, offset), lo, hi in zip(self.leaves, starts, ends):
+            if lo == hi:
+                continue
+            terms = reader._terms
+            try:
+                info = terms.term_info(fieldname, key)
+            except (KeyError, TermNotFound):
+                continue
+            local = docs[lo:hi].astype(np.int64) - offset
+            if info.is_inlined():
+                ids, _weights, values = info.inlined_postings()
+                found = dict(zip(ids, values))
+            else:
+                found = _block_values(terms._postfile, info._offset, local)
+            for i, doc in enumerate(local.tolist()):
+                value = found.get(doc)
+                if value is not None:
+                    out[lo + i] = decode(value)
+        return out
+
+    def _values(self, fieldname: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+        """(indexes into `docs`, encoded positions) of the sorted `docs` holding the term."""
+        key = text.encode("utf-8") if isinstance(text, str) else text
+        bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
+        starts = np.searchsorted(docs, [offset for _, offset in self.leaves])
+        ends = np.searchsorted(docs, bounds)
+        where: list[int] = []
+        values: list[bytes] = []
+        for (reader, offset), lo, hi in zip(self.leaves, starts, ends):
+            if lo == hi:
+                continue
+            terms = reader._terms
+            try:
+                info = terms.term_info(fieldname, key)
+            except (KeyError, TermNotFound):
+                continue
+            local = docs[lo:hi].astype(np.int64) - offset
+            if info.is_inlined():
+                ids, _weights, vals = info.inlined_postings()
+                found = dict(zip(ids, vals))
+            else:
+                found = _block_values(terms._postfile, info._offset, local)
+            for i, doc in enumerate(local.tolist()):
+                value = found.get(doc)
+                if value is not None:
+                    where.append(lo + i)
+                    values.append(value)
+        return np.asarray(where, dtype=np.int64), values
+
+    def phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
+        """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase), vectorised."""
+        common: np.ndarray | None = None
+        for i, word in enumerate(words):
+            where, values = self._values(fieldname, word, docs)
+            counts, positions = _decode_positions(values)
+            keys = (np.repeat(where, counts) << 32) | (positions - i + len(words))
+            common = np.unique(keys) if common is None else np.intersect1d(common, keys)
+            if not len(common):
+                break
+        ok = np.zeros(len(docs), dtype=bool)
+        if common is not None and len(common):
+            ok[np.unique(common >> 32)] = True
+        return ok
 
     # -- hit sets ------------------------------------------------------------------------------
     def hits(self, query: Q.Query | None) -> np.ndarray:
@@ -191,18 +379,49 @@ class FastIndex:
                 out = np.intersect1d(out, other, assume_unique=True)
             return out
         if isinstance(q, Q.Or):
-            parts = [self._match(c) for c in q.subqueries]
-            return np.unique(np.concatenate(parts)).astype(np.int32) if parts else EMPTY
+            return self._union([self._match(c) for c in q.subqueries])
         if isinstance(q, Q.AndNot):
             return np.setdiff1d(self._match(q.a), self._match(q.b), assume_unique=True)
         if isinstance(q, Q.AndMaybe):
             return self._match(q.a)
         if isinstance(q, Q.Not):
             return np.setdiff1d(self.live_ids, self._match(q.query), assume_unique=True)
-        if isinstance(q, Q.NullQuery.__class__):
+        if q is Q.NullQuery:
             return EMPTY
+        if _span_terms(q) is not None:
+            fieldname, words, slop, ordered, mindist = _span_terms(q)
+            candidates = self._match(Q.And([Q.Term(fieldname, w) for w in words]))
+            return candidates[self.spans_match(fieldname, words, slop, ordered, mindist, candidates)]
         found = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
         return np.unique(found).astype(np.int32)
+
+    def _union(self, parts: list[np.ndarray]) -> np.ndarray:
+        """Sorted union of document arrays: a membership mask when large (linear), np.unique when small."""
+        parts = [p for p in parts if len(p)]
+        if len(parts) <= 1:
+            return parts[0] if parts else EMPTY
+        if sum(len(p) for p in parts) * 16 < self.size:
+            return np.unique(np.concatenate(parts)).astype(np.int32)
+        mask = np.zeros(self.size, dtype=bool)
+        for p in parts:
+            mask[p] = True
+        return np.flatnonzero(mask).astype(np.int32)
+
+    def spans_match(self, fieldname: str, words: list[str], slop: int, ordered: bool, mindist: int, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` (all holding every word) have the words near each other as Whoosh's SpanNear2 decides."""
+        if ordered and slop == 1 and mindist == 1 and type(self.searcher.schema[fieldname].format) is Positions:
+            return self.phrase_match(fieldname, words, docs)
+        lists = [self.positions(fieldname, w, docs) for w in words]
+        ok = np.zeros(len(docs), dtype=bool)
+        for i in range(len(docs)):
+            per_word = [lst[i] for lst in lists]
+            if any(p is None for p in per_word):
+                continue
+            if ordered and slop == 1 and mindist == 1:
+                ok[i] = _consecutive(per_word)
+            else:
+                ok[i] = _near(per_word, slop, ordered, mindist)
+        return ok
 
     # -- facets and filters ---------------------------------------------------------------------
     def mask(self, docs: np.ndarray | Iterable[int]) -> np.ndarray:
@@ -230,67 +449,231 @@ class FastIndex:
         ids = np.unique(column.docs[np.isin(column.codes, wanted)])
         return ids[self.live[ids]]
 
+    def date_range(self, low: str | None, high: str | None) -> np.ndarray:
+        """Sorted live documents dated within [low, high] (YYYY-MM-DD bounds, either open)."""
+        keys = self.date_keys()
+        ok = self.live & (keys > 0)
+        if low:
+            ok &= keys >= int(low.replace("-", ""))
+        if high:
+            ok &= keys <= int(high.replace("-", ""))
+        return np.flatnonzero(ok).astype(np.int32)
+
     # -- ranking -------------------------------------------------------------------------------
     def scorable(self, q: Q.Query) -> bool:
-        """True when top_k can score `q` exactly as Whoosh's BM25F (terms, and/or/not, no boosts)."""
-        if getattr(q, "boost", 1.0) != 1.0:
-            return False
-        if isinstance(q, (Q.Term, Q.Every)):
+        """True when top_k can score `q` exactly as Whoosh's BM25F on arrays (terms, boolean nodes, phrases, near)."""
+        if isinstance(q, Q.Term):
+            return True  # a field the schema lacks has no postings: no match, as Whoosh's NullMatcher
+        if isinstance(q, Q.Every):
+            return not q.fieldname and q.boost == 1.0
+        if q is Q.NullQuery:
             return True
-        if isinstance(q, (Q.And, Q.Or)):
-            return type(q) in (Q.And, Q.Or) and getattr(q, "scale", None) is None and all(self.scorable(c) for c in q.subqueries)
-        if isinstance(q, (Q.AndNot, Q.AndMaybe)):
+        if _span_terms(q) is not None:  # a Phrase's boost wraps its matcher; SpanNear2's matcher ignores it
+            return True
+        if type(q) in (Q.And, Q.Or):
+            return getattr(q, "scale", None) is None and all(self.scorable(c) for c in q.subqueries)
+        if type(q) is Q.AndNot:
+            return self.scorable(q.a)
+        if type(q) is Q.AndMaybe:
             return self.scorable(q.a) and self.scorable(q.b)
         return False
 
-    def _positive_terms(self, q: Q.Query) -> list[tuple[str, str]]:
-        if isinstance(q, Q.Term):
-            return [(q.fieldname, q.text)]
-        if isinstance(q, (Q.And, Q.Or)):
-            return [t for c in q.subqueries for t in self._positive_terms(c)]
-        if isinstance(q, Q.AndNot):
-            return self._positive_terms(q.a)
-        if isinstance(q, Q.AndMaybe):
-            return self._positive_terms(q.a) + self._positive_terms(q.b)
-        return []
+    def scores(self, query: Q.Query, docs: np.ndarray, B: float = 0.75, K1: float = 1.2, stats: Statistics | None = None) -> np.ndarray:
+        """BM25F score of each of `docs` for `query` as Whoosh's matchers add it up (spans checked)."""
+        return _Scoring(self, stats or SearcherStats(self.searcher), B, K1, exact=True).node(query, docs)[1]
 
-    def scores(self, query: Q.Query, docs: np.ndarray, B: float = 0.75, K1: float = 1.2) -> np.ndarray:
-        """BM25F score of each of `docs` for `query`: the sum over matching positive terms."""
-        total = np.zeros(len(docs), dtype=np.float64)
-        parent = self.searcher
-        for fieldname, text in self._positive_terms(query):
-            ids, weights = self.postings(fieldname, text)
-            if not len(ids):
-                continue
-            where = np.searchsorted(ids, docs)
-            where[where == len(ids)] = 0
-            present = ids[where] == docs
-            if not present.any():
-                continue
-            tf = weights[where[present]]
-            fl = self.field_lengths(fieldname)[docs[present]]
-            idf = parent.idf(fieldname, text)
-            avgfl = parent.avg_field_length(fieldname) or 1
-            total[present] += idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        return total
+    def top_k(
+        self,
+        query: Q.Query | None,
+        docs: np.ndarray,
+        k: int,
+        sort: str = "relevance",
+        *,
+        stats: Statistics | None = None,
+        B: float = 0.75,
+        K1: float = 1.2,
+        weighting: object | None = None,
+    ) -> list[tuple[int, float]]:
+        """The first k of `docs` as (docnum, score), ordered like Whoosh: score desc, then docnum.
 
-    def top_k(self, query: Q.Query | None, docs: np.ndarray, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
-        """The first k of `docs` as (docnum, score), ordered like Whoosh: score desc, then docnum."""
+        `stats` replaces the index-wide statistics (the visible ones, for access control); queries
+        top_k cannot score go to `searcher.search` with `weighting`.
+        """
         if not len(docs) or k <= 0:
             return []
         if sort != "relevance" or query is None:
             keys = self.date_keys()[docs]
-            order = np.lexsort((docs, -keys if sort != "date" else keys))
+            # Whoosh reverses the whole (key, docnum) order for newest first: ties then go by docnum descending
+            order = np.lexsort((docs, keys)) if sort == "date" else np.lexsort((-docs.astype(np.int64), -keys))
             return [(int(docs[i]), 0.0) for i in order[:k]]
         if not self.scorable(query):
-            found = self.searcher.search(query, filter=set(docs.tolist()), limit=k)
-            return [(hit.docnum, float(hit.score or 0.0)) for hit in found]
-        scores = self.scores(query, docs)
-        if len(docs) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
-            cutoff = scores[part].min()
-            part = np.flatnonzero(scores >= cutoff)
-        else:
-            part = np.arange(len(docs))
-        order = part[np.lexsort((docs[part], -scores[part]))][:k]
-        return [(int(docs[i]), float(scores[i])) for i in order]
+            return self._whoosh_top(query, docs, k, weighting)
+        scoring = _Scoring(self, stats or SearcherStats(self.searcher), B, K1, exact=False)
+        _, upper = scoring.node(query, docs)
+        if not scoring.approximated:
+            return _best(docs, upper, k)
+        return self._verified_top(query, docs, upper, k, stats or SearcherStats(self.searcher), B, K1, scoring._stats)
+
+    def _verified_top(
+        self, query: Q.Query, docs: np.ndarray, upper: np.ndarray, k: int, stats: Statistics, B: float, K1: float, memo: dict
+    ) -> list[tuple[int, float]]:
+        """Exact scores for the documents with the best upper bounds (spans read as AND), until none can enter."""
+        order = np.lexsort((docs, -upper))
+        exact = _Scoring(self, stats, B, K1, exact=True)
+        exact._stats = memo
+        got_docs: list[np.ndarray] = []
+        got_scores: list[np.ndarray] = []
+        done, batch = 0, max(FIRST_BATCH, k)
+        while done < len(order):
+            picked = np.sort(order[done : done + batch])
+            matched, scores = exact.node(query, docs[picked])
+            got_docs.append(docs[picked][matched])
+            got_scores.append(scores[matched])
+            done += batch
+            batch *= 2
+            all_scores = np.concatenate(got_scores)
+            if done < len(order) and len(all_scores) >= k:
+                kth = np.partition(-all_scores, k - 1)[k - 1] * -1
+                if upper[order[done]] < kth - 1e-9:  # nothing left can reach (or tie) the k-th
+                    break
+        return _best(np.concatenate(got_docs), np.concatenate(got_scores), k)
+
+    def _whoosh_top(self, query: Q.Query, docs: np.ndarray, k: int, weighting: object | None) -> list[tuple[int, float]]:
+        """Whoosh's own collector over `docs` (for query types the arrays do not score)."""
+        searcher = self.searcher
+        collector = searcher.collector(limit=k, filter=set(docs.tolist()))
+        context = searcher.context(weighting=weighting) if weighting is not None else None
+        searcher.search_with_collector(query, collector, context=context)
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in collector.results()]
+
+
+def _entry_bytes(value: tuple[np.ndarray, np.ndarray]) -> int:
+    """What a cached posting list costs: its arrays plus the fixed overhead of two arrays and a key."""
+    return value[0].nbytes + value[1].nbytes + 400
+
+
+def _best(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """Top k by score desc then docnum asc, as Whoosh's collector orders them."""
+    if len(docs) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        cutoff = scores[part].min()
+        part = np.flatnonzero(scores >= cutoff)
+    else:
+        part = np.arange(len(docs))
+    order = part[np.lexsort((docs[part], -scores[part]))][:k]
+    return [(int(docs[i]), float(scores[i])) for i in order]
+
+
+def _span_terms(q: Q.Query) -> tuple[str, list[str], int, bool, int] | None:
+    """(field, words, slop, ordered, mindist) of a phrase or a SpanNear2 over terms of one field; else None."""
+    if isinstance(q, Q.Phrase):
+        return q.fieldname, list(q.words), q.slop, True, 1
+    if type(q) is SpanNear2 and q.qs and all(type(t) is Q.Term and t.boost == 1.0 for t in q.qs):
+        fields = {t.fieldname for t in q.qs}
+        if len(fields) == 1:
+            return fields.pop(), [t.text for t in q.qs], q.slop, q.ordered, q.mindist
+    return None
+
+
+def _consecutive(per_word: list[list[int]]) -> bool:
+    """A phrase (slop 1): some position p with word i at p + i for every i."""
+    starts = set(per_word[0])
+    for i, positions in enumerate(per_word[1:], start=1):
+        starts &= {p - i for p in positions}
+        if not starts:
+            return False
+    return True
+
+
+def _near(per_word: list[list[int]], slop: int, ordered: bool, mindist: int) -> bool:
+    """Whoosh's own SpanNear2 span test, run on positions already read."""
+    ms = [SimpleNamespace(spans=lambda ps=ps: [Span(p) for p in ps]) for ps in per_word]
+    fake = SimpleNamespace(slop=slop, ordered=ordered, mindist=mindist, ms=ms)
+    return bool(SpanNear2.SpanNear2Matcher._get_spans(fake))
+
+
+class _Scoring:
+    """BM25F over arrays, node by node as Whoosh's matchers combine scores; spans exact or read as AND."""
+
+    def __init__(self, fast: FastIndex, stats: Statistics, B: float, K1: float, exact: bool) -> None:
+        self.fast, self.stats, self.B, self.K1, self.exact = fast, stats, B, K1, exact
+        self.approximated = False  # set when a span was read as AND (scores are then upper bounds)
+        self._stats: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def _stat(self, fieldname: str, text: str) -> tuple[float, float]:
+        """(idf, average field length) of a term, asked once per scoring."""
+        got = self._stats.get((fieldname, text))
+        if got is None:
+            got = self._stats[(fieldname, text)] = (self.stats.idf(fieldname, text), self.stats.avg_field_length(fieldname))
+        return got
+
+    def node(self, q: Q.Query, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(matches, scores) of `q` for each of `docs`."""
+        if isinstance(q, Q.Term):
+            matched, scores = self.term(q.fieldname, q.text, docs)
+            return matched, scores * q.boost if q.boost != 1.0 else scores
+        if isinstance(q, Q.Every):
+            return np.ones(len(docs), dtype=bool), np.ones(len(docs))
+        if q is Q.NullQuery:
+            return np.zeros(len(docs), dtype=bool), np.zeros(len(docs))
+        span = _span_terms(q)
+        if span is not None:
+            return self.span(q, span, docs)
+        if type(q) in (Q.And, Q.Or):
+            if len(q.subqueries) == 1:  # Whoosh uses the single child's matcher as is (no boost)
+                return self.node(q.subqueries[0], docs)
+            parts = [self.node(c, docs) for c in q.subqueries]
+            if type(q) is Q.And:
+                matched = np.logical_and.reduce([m for m, _ in parts])
+            else:
+                matched = np.logical_or.reduce([m for m, _ in parts])
+            scores = np.zeros(len(docs))
+            for m, s in parts:
+                scores = scores + np.where(m, s, 0.0)
+            scores = np.where(matched, scores, 0.0)
+            return matched, scores * q.boost if q.boost != 1.0 else scores
+        if type(q) is Q.AndNot:
+            am, a = self.node(q.a, docs)
+            excluded = np.isin(docs, self.fast.hits(q.b))
+            return am & ~excluded, np.where(excluded, 0.0, a)
+        if type(q) is Q.AndMaybe:
+            am, a = self.node(q.a, docs)
+            bm, b = self.node(q.b, docs)
+            return am, np.where(am, a + np.where(bm, b, 0.0), 0.0)
+        raise ValueError(f"cannot score {q!r} on arrays")
+
+    def term(self, fieldname: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F of one term: bm25(idf, tf, fl, avgfl) with the given statistics."""
+        ids, weights = self.fast.postings(fieldname, text)
+        if not len(ids) or not len(docs):
+            return np.zeros(len(docs), dtype=bool), np.zeros(len(docs))
+        where = np.searchsorted(ids, docs)
+        where[where == len(ids)] = 0
+        present = ids[where] == docs
+        tf = np.where(present, weights[where], 0.0)
+        if not self.fast.searcher.schema[fieldname].scorable:  # Whoosh's WeightScorer: the posting weight
+            return present, tf
+        fl = self.fast.field_lengths(fieldname)[docs]
+        idf, avgfl = self._stat(fieldname, text)
+        B, K1 = self.B, self.K1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        return present, np.where(present, scores, 0.0)
+
+    def span(self, q: Q.Query, span: tuple[str, list[str], int, bool, int], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A phrase / SpanNear2: the sum of its terms' scores where the words stand near each other."""
+        fieldname, words, slop, ordered, mindist = span
+        parts = [self.term(fieldname, w, docs) for w in words]
+        matched = np.logical_and.reduce([m for m, _ in parts])
+        scores = np.zeros(len(docs))
+        for _, s in parts:
+            scores = scores + s
+        if matched.any():
+            if self.exact:
+                where = np.flatnonzero(matched)
+                matched[where] = self.fast.spans_match(fieldname, words, slop, ordered, mindist, docs[where])
+            else:
+                self.approximated = True
+        if isinstance(q, Q.Phrase) and q.boost != 1.0:
+            scores = scores * q.boost
+        return matched, np.where(matched, scores, 0.0)

@@ -7,7 +7,6 @@ an index holding only those documents would give.
 """
 from __future__ import annotations
 
-import threading
 from math import log
 
 import numpy as np
@@ -17,7 +16,6 @@ from whoosh.searching import Searcher
 from search.fastpath import FastIndex
 from search.ranking import BM25_B, BM25_K1
 
-_POSTINGS = threading.Lock()  # FastIndex keeps an LRU of decoded postings that threads must not share unguarded
 
 
 class VisibleStats:
@@ -31,8 +29,7 @@ class VisibleStats:
         self._avgfl: dict[str, float] = {}
 
     def _postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        with _POSTINGS:
-            return self.fast.postings(fieldname, term)
+        return self.fast.postings(fieldname, term)  # FastIndex guards its LRU itself
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """How many visible documents contain `term` in `fieldname`."""
@@ -54,10 +51,15 @@ class VisibleStats:
         ids, _ = self._postings(fieldname, term)
         return [int(i) for i in ids[self.mask[ids]][:count]] if len(ids) else []
 
+    def idf(self, fieldname: str, text: str) -> float:
+        """Whoosh's idf formula on the visible document count and frequency."""
+        n = self.doc_frequency(fieldname, text)
+        return log(self.count / (n + 1)) + 1 if self.count else 0.0
+
     def avg_field_length(self, fieldname: str) -> float:
         """Mean length of `fieldname` over the visible documents (1 when there are none)."""
         if fieldname not in self._avgfl:
-            total = float(np.nansum(self.fast.field_lengths(fieldname)[self.mask])) if self.count else 0.0  # None lengths (empty field) read as NaN
+            total = float(self.fast.field_lengths(fieldname)[self.mask].sum()) if self.count else 0.0
             self._avgfl[fieldname] = (total / self.count) if self.count and total else 1.0
         return self._avgfl[fieldname]
 
@@ -79,8 +81,7 @@ class VisibleBM25F(scoring.BM25F):
 
     def idf(self, searcher: Searcher, fieldname: str, text: str) -> float:
         """Whoosh's idf formula on the visible document count and frequency."""
-        n = self.stats.doc_frequency(fieldname, text)
-        return log(self.stats.count / (n + 1)) + 1 if self.stats.count else 0.0
+        return self.stats.idf(fieldname, text)
 
     def scorer(self, searcher: Searcher, fieldname: str, text: str, qf: float = 1):
         """A BM25F scorer whose statistics leave the hidden documents out."""

@@ -65,7 +65,8 @@ def test_top10_equals_whoosh_collector(fast_index, text: str):
 def test_term_scoring_is_done_on_arrays(fast_index):
     searcher, fast = fast_index
     assert fast.scorable(_parsed(searcher, "migration").query)
-    assert not fast.scorable(Q.Phrase("body_fr", ["en", "effet"]))
+    assert fast.scorable(Q.Phrase("body_fr", ["en", "effet"]))  # positions checked on the candidates
+    assert not fast.scorable(Q.TermRange("date", "2010", "2012"))
 
 
 @pytest.mark.parametrize("name", FACETS)
