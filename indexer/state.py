@@ -44,6 +44,27 @@ def save_state(index_dir: Path, files: dict[str, FileState]) -> None:
     os.replace(tmp, path)
 
 
+PENDING_FILE = "arshif-commit-pending"
+
+
+def mark_pending(index_dir: Path) -> None:
+    """Say that a commit is under way whose state is not saved yet (cleared once it is)."""
+    with open(Path(index_dir) / PENDING_FILE, "w", encoding="utf-8") as fh:
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def clear_pending(index_dir: Path) -> None:
+    """The state matches the index again."""
+    (Path(index_dir) / PENDING_FILE).unlink(missing_ok=True)
+
+
+def is_pending(index_dir: Path) -> bool:
+    """True when a run stopped between a commit and the save of its state: the index may hold
+    documents the state does not know."""
+    return (Path(index_dir) / PENDING_FILE).exists()
+
+
 META_FILE = "arshif-meta.json"
 
 

@@ -80,6 +80,70 @@ def tokens(text: str, lang: str = "fr", mode: str = "query") -> list[str]:
     return [t.text for t in analyzer(lang)(text, mode=mode)]
 
 
+# --- index-time postings, analysed one whitespace chunk at a time -----------------------------------
+#
+# The chain never looks across whitespace (every token is one TOKEN_PATTERN match, and no match holds a
+# space), and the only state carried from one chunk to the next is the StopFilter's output slot counter.
+# So a chunk's terms and slots are computed once (framed by a sentinel word on each side, which makes
+# the chunk see the same StopFilter state as inside a text: a slot already open before it) and replayed
+# with an offset. The result equals Whoosh's Positions.word_values over the full chain
+# (tests/test_pipeline_analysis.py checks it on generated and hostile texts).
+
+_SENTINEL = "qxzjw"
+#: Word characters that the ElisionFilter can turn into an empty token (a lone ʼ): when such a token
+#: opens a text, the StopFilter's first slot is not 0, so texts holding one take the full chain.
+#: tests/test_pipeline_analysis.py checks that no other word character normalises to apostrophes.
+ELIDED_WORD_CHARS = "\u02bc"
+_CHUNK_CACHE_MAX = 200_000
+_CHUNKS: dict[str, dict[str, tuple[tuple[tuple[str, int], ...], int]]] = {}
+
+
+def _chunk_postings(chunk: str, lang: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """(term, position relative to the chunk's first slot) pairs of one chunk and the slots it uses."""
+    out = [(t.text, t.pos) for t in analyzer(lang)(f"{_SENTINEL} {chunk} {_SENTINEL}", positions=True, mode="index")
+           if not t.stopped]
+    # the first and last tokens are the sentinels (never stop words, never dropped, alone in their slots)
+    return tuple((text, pos - 1) for text, pos in out[1:-1]), out[-1][1] - 1
+
+
+def _chain_positions(text: str, lang: str) -> dict[str, list[int]]:
+    """term -> positions through the full chain (the reference index_positions must equal)."""
+    poses: dict[str, list[int]] = {}
+    for t in analyzer(lang)(text, positions=True, mode="index"):
+        if not t.stopped:
+            poses.setdefault(t.text, []).append(t.pos)
+    return poses
+
+
+def index_positions(text: str, lang: str = "fr") -> dict[str, list[int]]:
+    """term -> positions of `text` in an index-mode field of `lang`, as the full chain gives them, but
+    each distinct whitespace chunk analysed once per process (archive texts repeat their words)."""
+    lang = lang if lang in TEXT_LANGS else "fr"
+    if any(c in text for c in ELIDED_WORD_CHARS):
+        return _chain_positions(text, lang)
+    cache = _CHUNKS.setdefault(lang, {})
+    poses: dict[str, list[int]] = {}
+    base = 0
+    for chunk in text.split():
+        entry = cache.get(chunk)
+        if entry is None:
+            if len(cache) >= _CHUNK_CACHE_MAX:
+                cache.clear()
+            entry = cache[chunk] = _chunk_postings(chunk, lang)
+        terms, slots = entry
+        for term, rel in terms:
+            pos = base + rel
+            if pos < 0:  # the StopFilter clamps an alternative after stopped words to slot 0
+                pos = 0
+            lst = poses.get(term)
+            if lst is None:
+                poses[term] = [pos]
+            else:
+                lst.append(pos)
+        base += slots
+    return poses
+
+
 def positioned_tokens(text: str, lang: str = "fr", mode: str = "query") -> list[tuple[str, int]]:
     """(term, position) pairs, for phrase queries that must respect the chain's positions."""
     return [(t.text, t.pos) for t in analyzer(lang)(text, positions=True, mode=mode)]
