@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from search.errors import NotFound, QueryError
 from search.facets import FacetTable, facet_values
 from search.fastpath import FastIndex
 from search.highlight import matching_pages, snippet
+from search.index_dir import recover
 from search.query import Notice, ParsedQuery, Resolver, build_query, date_bound
 from search.querylang import N_
 from search.request import SearchRequest
@@ -96,11 +98,21 @@ def serialized(method: Callable) -> Callable:
     return wrapper
 
 
+def _folder_identity(index_dir: Path) -> tuple[int, int] | None:
+    """(device, inode) of the index folder: it changes when a rebuilt index is swapped in."""
+    try:
+        st = os.stat(index_dir)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class Engine:
     """An open index with a searcher refreshed after each commit and facet tables per generation."""
 
     def __init__(self, index_dir: Path, labeler: Labeler | None = None, taxonomy: Resolver | None = None) -> None:
         index_dir = Path(index_dir)
+        recover(index_dir)  # a rebuild swap interrupted by a crash is finished (or undone) first
         if not whoosh_index.exists_in(str(index_dir)):
             raise FileNotFoundError(
                 f"no index in {index_dir}; run 'arshif index' first (or point --index at an index folder)"
@@ -110,7 +122,8 @@ class Engine:
         self.taxonomy = taxonomy
         # No mmap: Whoosh would copy every compound sub-file into a BytesIO (the whole index in RAM,
         # ~600 MB at 100k documents); plain reads are shared-position but the engine serializes them.
-        self._ix = FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
+        self._ix = self._open()
+        self._identity = _folder_identity(index_dir)
         self._lock = threading.Lock()
         # Whoosh readers share file positions (stored fields are unpickled from them): concurrent
         # reads from waitress threads garble each other, so public operations run one at a time.
@@ -119,19 +132,40 @@ class Engine:
         self._facets: FacetTable | None = None
         self._views: dict[tuple[str, ...] | None, tuple[np.ndarray, VisibleStats]] = {}
 
+    def _open(self):  # type: ignore[no-untyped-def]
+        """The index, read without mmap (Whoosh would copy every compound sub-file into memory)."""
+        return FileStorage(str(self.index_dir), supports_mmap=False, readonly=True).open_index()
+
     def _current(self) -> tuple[Searcher, FacetTable]:
-        """The up-to-date searcher and its facet table (new documents appear without a restart)."""
+        """The up-to-date searcher and its facet table (new documents appear without a restart).
+
+        A new commit gets a fresh searcher (Searcher.refresh() in whoosh-reloaded keeps deleted
+        segments visible); a rebuild swapped in as a new folder gets the index reopened.
+        """
         with self._lock:
+            identity = _folder_identity(self.index_dir)
+            if identity is None:
+                recover(self.index_dir)
+                identity = _folder_identity(self.index_dir)
+            if identity is not None and identity != self._identity:
+                self._ix, self._identity = self._open(), identity
+                self._drop_searcher()
+            if self._searcher is not None and not self._searcher.up_to_date():
+                self._drop_searcher()
             if self._searcher is None:
                 self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-            elif not self._searcher.up_to_date():
-                old = self._searcher
-                self._searcher = old.refresh()
                 self._facets = None
             if self._facets is None:
                 self._facets = FacetTable.build(self._searcher, TABLE_NAMES)
                 self._views = {}
             return self._searcher, self._facets
+
+    def _drop_searcher(self) -> None:
+        """Close the current searcher (callers hold the serial lock, so no reader is using it)."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+            self._facets = None
 
     def _view(self, principals: tuple[str, ...] | None) -> _View:
         """The current generation as `principals` see it (visible set and statistics cached per generation)."""

@@ -1,0 +1,40 @@
+"""A running engine follows the index: deletions after an incremental run, a rebuilt index after its swap."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.pipeline import run_index
+from search.engine import Engine
+from search.request import SearchRequest
+from tests.conftest import make_settings, write_corpus
+
+
+def _paths(engine: Engine) -> list[str]:
+    return sorted(h.path for h in engine.search(SearchRequest(q="", per_page=100), principals=None).hits)
+
+
+def test_deleted_documents_disappear_without_a_restart(tmp_path: Path):
+    corpus = write_corpus(tmp_path / "corpus")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    engine = Engine(settings.index_dir)
+    before = _paths(engine)
+    (corpus / "conventions" / "amuddu-enabel-2018.txt").unlink()
+    run_index(settings)
+    after = _paths(engine)
+    assert "conventions/amuddu-enabel-2018.txt" in before
+    assert after == [p for p in before if p != "conventions/amuddu-enabel-2018.txt"]
+    assert engine.search(SearchRequest(q="AMUDDU"), principals=None).total == 0
+
+
+def test_a_rebuild_is_seen_by_a_running_engine(tmp_path: Path):
+    corpus = write_corpus(tmp_path / "corpus")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    engine = Engine(settings.index_dir)
+    assert engine.search(SearchRequest(q="zéphyrin"), principals=None).total == 0
+    (corpus / "rapports" / "nouveau.txt").write_text("Rapport\n\nLe guichet zéphyrin est ouvert.\n", encoding="utf-8")
+    report = run_index(settings, rebuild=True)
+    assert report.rebuilt
+    assert engine.search(SearchRequest(q="zéphyrin"), principals=None).total == 1
+    assert len(_paths(engine)) == report.documents
