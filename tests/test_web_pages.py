@@ -242,3 +242,22 @@ def test_download_names_keep_arabic_with_a_transliterated_fallback():
     assert header.startswith('attachment; filename="blg-mrhb-2021.pdf"; ')
     assert "filename*=UTF-8''%D8%A8%D9%84%D8%A7%D8%BA" in header
     assert attachment_header('a"b.pdf').startswith('attachment; filename="a_b.pdf"')
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/doc/../../etc/passwd/file",
+        "/doc/%2e%2e%2f%2e%2e%2fetc%2fpasswd/file",
+        "/doc//etc/passwd/file",
+        "/doc/..%2F..%2Fpyproject.toml/file",
+        "/static/../../pyproject.toml",
+        "/doc/C:%5Cwindows%5Cwin.ini/file",
+    ],
+)
+def test_only_indexed_files_are_served(client, url):
+    resp = client.get(url)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code in (400, 404)
+    assert "root:" not in body and "[project]" not in body and "Traceback" not in body
+    assert "/work/" not in body and "/tmp/" not in body  # no server paths in error pages
