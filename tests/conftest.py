@@ -204,7 +204,20 @@ def app(indexed):
     from web import create_app
 
     settings, _ = indexed
-    return create_app(settings=settings, test_config={"TESTING": True})
+    app = create_app(settings=settings, test_config={"TESTING": True})
+    yield app
+    engine = app.extensions["arshif"]["engine"]
+    if engine is not None:
+        engine.close()  # segment files are real open files: close them, don't leave them to the GC
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_dropped_engines():
+    """Engines dropped without close() release their files in __del__; collect them before the session ends."""
+    yield
+    import gc
+
+    gc.collect()
 
 
 @pytest.fixture()
