@@ -288,29 +288,10 @@ class FastIndex:
     def positions(self, fieldname: str, text: str, docs: np.ndarray) -> list[list[int] | None]:
         """Word positions of a term in each of the sorted `docs` (None where absent), decoding only the blocks holding them."""
         out: list[list[int] | None] = [None] * len(docs)
-        key = text.encode("utf-8") if isinstance(text, str) else text
         decode = self.searcher.schema[fieldname].format.decoder("positions")
-        bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
-        starts = np.searchsorted(docs, [offset for _, offset in self.leaves])
-        ends = np.searchsorted(docs, bounds)
-        for (reader, offset), lo, hi in zip(self.leaves, starts, ends):
-            if lo == hi:
-                continue
-            terms = reader._terms
-            try:
-                info = terms.term_info(fieldname, key)
-            except (KeyError, TermNotFound):
-                continue
-            local = docs[lo:hi].astype(np.int64) - offset
-            if info.is_inlined():
-                ids, _weights, values = info.inlined_postings()
-                found = dict(zip(ids, values))
-            else:
-                found = _block_values(terms._postfile, info._offset, local)
-            for i, doc in enumerate(local.tolist()):
-                value = found.get(doc)
-                if value is not None:
-                    out[lo + i] = decode(value)
+        where, values = self._values(fieldname, text, docs)
+        for index, value in zip(where.tolist(), values):
+            out[index] = decode(value)
         return out
 
     def _values(self, fieldname: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
