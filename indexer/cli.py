@@ -115,7 +115,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         from search.taxonomy import load_taxonomy
 
         engine = Engine(settings.index_dir, taxonomy=load_taxonomy(settings.taxonomy))
-        result = engine.search(req, principals=None)  # the operator sees all
+        try:
+            result = engine.search(req, principals=None)  # the operator sees all
+        finally:
+            engine.close()
     except (QueryError, FileNotFoundError) as exc:
         print(f"arshif search: {exc}", file=sys.stderr)
         return 2
@@ -149,7 +152,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        stats = Engine(settings.index_dir).stats(principals=None)
+        engine = Engine(settings.index_dir)
+        try:
+            stats = engine.stats(principals=None)
+        finally:
+            engine.close()
     except FileNotFoundError as exc:
         print(f"arshif stats: {exc}", file=sys.stderr)
         return 2

@@ -221,12 +221,8 @@ _PIECES = st.sampled_from(
 
 @hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=12).map("".join))
-def test_any_query_is_answered_or_refused_readably(indexed, text):
-    from search.engine import Engine
-    from search.taxonomy import load_taxonomy
-
-    settings, _ = indexed
-    engine = _ENGINES.setdefault(str(settings.index_dir), Engine(settings.index_dir, taxonomy=load_taxonomy(settings.taxonomy)))
+def test_any_query_is_answered_or_refused_readably(query_engine, text):
+    engine = query_engine
     try:
         req = parse_request({"q": [text]})
     except QueryError as exc:
@@ -237,4 +233,13 @@ def test_any_query_is_answered_or_refused_readably(indexed, text):
     assert result.message is None or isinstance(result.message, str)
 
 
-_ENGINES: dict = {}
+@pytest.fixture(scope="module")
+def query_engine(indexed):
+    """One engine for every generated query, closed with the module (its segment files are real files)."""
+    from search.engine import Engine
+    from search.taxonomy import load_taxonomy
+
+    settings, _ = indexed
+    engine = Engine(settings.index_dir, taxonomy=load_taxonomy(settings.taxonomy))
+    yield engine
+    engine.close()
