@@ -15,6 +15,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from indexer.postingpool import TermPool
 from indexer.records import DocumentRecord
 from search import analysis
 from search import index_dir as index_dirs
@@ -221,10 +222,13 @@ class _KnownLengths:
     """The per-document reader a commit asks for the length of every posting's field: lengths of
     our text fields come from memory (the value the length column gives back), not a column read."""
 
-    def __init__(self, reader: object, known: dict[tuple[int, str], int], fields: frozenset[str]) -> None:
+    def __init__(
+        self, reader: object, known: dict[tuple[int, str], int], fields: frozenset[str], unscored: frozenset[str]
+    ) -> None:
         self._reader = reader
         self._known = known
         self._fields = fields
+        self._unscored = unscored  # no length column: the reader would stat its file to answer `default`
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._reader, name)
@@ -235,15 +239,18 @@ class _KnownLengths:
             found = self._known.get((docnum, fieldname), -1)
             if found >= 0:
                 return found or None
+        elif fieldname in self._unscored:
+            return default
         return self._reader.doc_field_length(docnum, fieldname, default)  # type: ignore[attr-defined]
 
 
 class PreAnalysingWriter(SegmentWriter):
-    """Whoosh's segment writer, analysing our text fields through the chunk cache and remembering
-    their lengths for the commit (same segment bytes, less work)."""
+    """Whoosh's segment writer, analysing our text fields through the chunk cache, remembering
+    their lengths for the commit and pooling postings by term (same segment bytes, less work)."""
 
     def __init__(self, ix: Index, **kwargs: object) -> None:
         super().__init__(ix, **kwargs)
+        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=kwargs.get("limitmb", 128))
         self._lengths: dict[tuple[int, str], int] = {}
         self._view = _SchemaView(self.schema, self._remember_length)
 
@@ -262,7 +269,8 @@ class PreAnalysingWriter(SegmentWriter):
 
     def per_document_reader(self) -> object:
         """The reader the commit takes lengths from, answering our documents' lengths from memory."""
-        return _KnownLengths(super().per_document_reader(), self._lengths, self._view.names)
+        unscored = frozenset(name for name, field in self.schema.items() if not field.scorable)
+        return _KnownLengths(super().per_document_reader(), self._lengths, self._view.names, unscored)
 
 
 class _PreAnalysingTask(multiproc.SubWriterTask):
