@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh import query as Q
 from whoosh.fields import FieldType, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
@@ -80,18 +81,25 @@ def open_for_writing(index_dir: Path, rebuild: bool = False) -> OpenedIndex:
     if exists and reason is None:
         reason = schema_mod.stale_reason(index_dir)
     if exists and reason is None:
-        return OpenedIndex(whoosh_index.open_dir(str(index_dir)), None, index_dir)
+        return OpenedIndex(_storage(index_dir).open_index(), None, index_dir)
     if not exists:  # nothing a searcher could use: (re)create in place, resumable batch by batch
         _empty_folder(index_dir)
-        ix = whoosh_index.create_in(str(index_dir), schema_mod.build_schema())
+        ix = _storage(index_dir).create_index(schema_mod.build_schema())
         schema_mod.write_stamp(index_dir)
         return OpenedIndex(ix, reason or "new index", index_dir)
     staging = index_dirs.staging_dir(index_dir)
     _empty_folder(staging)
-    ix = whoosh_index.create_in(str(staging), schema_mod.build_schema())
-    _follow_generation(ix, whoosh_index.open_dir(str(index_dir)).latest_generation())
+    ix = _storage(staging).create_index(schema_mod.build_schema())
+    _follow_generation(ix, _storage(index_dir).open_index().latest_generation())
     schema_mod.write_stamp(staging)
     return OpenedIndex(ix, reason, staging, staged=True)
+
+
+def _storage(folder: Path) -> FileStorage:
+    """The index folder, read without mmap: through mmap Whoosh copies every compound segment it
+    opens into memory (measured at 100k documents: opening a searcher for deletes took the indexing
+    process from 30 MB to 1.2 GB; without mmap, 31 MB)."""
+    return FileStorage(str(folder), supports_mmap=False)
 
 
 def live_documents(ix: Index) -> int:
