@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -271,13 +272,21 @@ def run_index(
         new_state = {k: v for k, v in prev.items() if k in found or k in sidecar_failed}
         work = sorted(affected)
         deletable = None if state_mod.is_pending(folder) else _deletable(opened.index, prev)
-        for start in range(0, len(work), BATCH):
-            chunk = work[start : start + BATCH]
-            state_mod.mark_pending(folder)
-            with IndexWriter(opened.index, procs=_writer_procs(len(chunk), settings), compound=compound) as writer:
-                _write_chunk(chunk, by_sha, prev, new_state, taxonomy, settings, report, progress, writer, deletable)
-            state_mod.save_state(folder, {**prev, **new_state} if start + BATCH < len(work) else new_state)
-            state_mod.clear_pending(folder)
+        try:
+            for start in range(0, len(work), BATCH):
+                chunk = work[start : start + BATCH]
+                # Workers and writer processes are forked next: frozen objects are left alone by their
+                # garbage collector, which would otherwise write to (and so copy) every page of this
+                # process's heap that they inherit (~250 MB of file state at 100k files, per child).
+                gc.freeze()
+                state_mod.mark_pending(folder)
+                procs = _writer_procs(len(chunk), settings)
+                with IndexWriter(opened.index, procs=procs, compound=compound) as writer:
+                    _write_chunk(chunk, by_sha, prev, new_state, taxonomy, settings, report, progress, writer, deletable)
+                state_mod.save_state(folder, {**prev, **new_state} if start + BATCH < len(work) else new_state)
+                state_mod.clear_pending(folder)
+        finally:
+            gc.unfreeze()
         for group in by_sha.values():
             for dup in group[1:]:
                 report.duplicates.append((dup.ref.rel, group[0].ref.rel))
