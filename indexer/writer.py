@@ -22,6 +22,7 @@ from search import analysis
 from search import index_dir as index_dirs
 from search import schema as schema_mod
 from search.access import visibility_tokens
+from search.pairs import FIELD as PAIRS_FIELD
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def record_fields(record: DocumentRecord) -> dict[str, object]:
         "country": keyword(record.countries),
         schema_mod.text_field("title", lang): record.title,
         schema_mod.text_field("body", lang): record.body,
+        PAIRS_FIELD: (lang, record.title, record.body),
     }
     if record.date:
         fields["date"] = record.date

@@ -115,10 +115,26 @@ def _chain_positions(text: str, lang: str) -> dict[str, list[int]]:
     return poses
 
 
+#: The last few (text, lang, result): the body field and the word-pair column of one document analyse
+#: the same text object one after the other (search/pairs.py).
+_RECENT: list[tuple[str, str, dict[str, list[int]]]] = []
+
+
 def index_positions(text: str, lang: str = "fr") -> dict[str, list[int]]:
     """term -> positions of `text` in an index-mode field of `lang`, as the full chain gives them, but
-    each distinct whitespace chunk analysed once per process (archive texts repeat their words)."""
+    each distinct whitespace chunk analysed once per process (archive texts repeat their words).
+    The result may be shared with the next caller for the same text: read it, never change it."""
     lang = lang if lang in TEXT_LANGS else "fr"
+    for seen, seen_lang, result in _RECENT:
+        if seen is text and seen_lang == lang:
+            return result
+    result = _index_positions(text, lang)
+    _RECENT.insert(0, (text, lang, result))
+    del _RECENT[4:]
+    return result
+
+
+def _index_positions(text: str, lang: str) -> dict[str, list[int]]:
     if any(c in text for c in ELIDED_WORD_CHARS):
         return _chain_positions(text, lang)
     cache = _CHUNKS.setdefault(lang, {})

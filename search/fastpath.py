@@ -31,6 +31,8 @@ from whoosh.query.spans import Span, SpanNear2
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from search import pairs
+
 EMPTY = np.zeros(0, dtype=np.int32)
 _INT = struct.Struct("!i")
 TERM_CACHE_BYTES = 96 * 2**20  # postings of frequent terms kept decoded (ids + weights)
@@ -205,6 +207,7 @@ class FastIndex:
         self._lock = threading.RLock()  # the LRU and the lazily built arrays are shared by threads
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
+        self._pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_bytes = 0
         self.facets = {name: self._facet_column(name) for name in facet_names}
@@ -323,8 +326,41 @@ class FastIndex:
                     values.append(value)
         return np.asarray(where, dtype=np.int64), values
 
+    def pair_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(offset, count) of each document's slice of pair hashes, and the hashes (search/pairs.py);
+        built on the first phrase of a generation from per-segment arrays that outlive it."""
+        with self._lock:
+            if self._pairs is None:
+                counts = np.zeros(self.size, dtype=np.int64)
+                parts = []
+                for reader, offset in self.leaves:
+                    table = _leaf_pairs(reader)
+                    if table is not None:
+                        counts[offset : offset + len(table[0])] = table[0]
+                        parts.append(table[1])
+                _forget_other_segments(reader for reader, _ in self.leaves)
+                hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+                self._pairs = (np.cumsum(counts) - counts, counts, hashes)
+            return self._pairs
+
     def phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
-        """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase), vectorised."""
+        """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase): first
+        those whose pair column holds every adjacent pair, then positions of those only."""
+        if len(words) < 2 or not len(docs):
+            return self._positions_match(fieldname, words, docs)
+        offsets, counts, hashes = self.pair_table()
+        keep = np.ones(len(docs), dtype=bool)
+        for value in pairs.phrase_pair_hashes(words):
+            where = np.flatnonzero(keep)
+            keep[where] = pairs.holds(offsets, hashes, counts, docs[where].astype(np.int64), value)
+        ok = np.zeros(len(docs), dtype=bool)
+        where = np.flatnonzero(keep)
+        if len(where):
+            ok[where] = self._positions_match(fieldname, words, docs[where])
+        return ok
+
+    def _positions_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
+        """phrase_match decided on positions alone, vectorised."""
         common: np.ndarray | None = None
         for i, word in enumerate(words):
             where, values = self._values(fieldname, word, docs)
@@ -526,6 +562,36 @@ class FastIndex:
         context = searcher.context(weighting=weighting) if weighting is not None else None
         searcher.search_with_collector(query, collector, context=context)
         return [(hit.docnum, float(hit.score or 0.0)) for hit in collector.results()]
+
+
+# Pair-hash arrays per segment (segments never change once written; deletions do not touch them),
+# kept for the segments of the newest generation so a commit only reads the new segments' columns.
+_PAIR_SEGMENTS: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+_PAIR_LOCK = threading.Lock()
+
+
+def _segment_key(reader: object) -> str:
+    """A segment's random id (unique across indexes); a reader without one is keyed by identity."""
+    segment = reader.segment() if hasattr(reader, "segment") else None  # type: ignore[attr-defined]
+    return f"reader-{id(reader)}" if segment is None else segment.segment_id()
+
+
+def _leaf_pairs(reader: object) -> tuple[np.ndarray, np.ndarray] | None:
+    key = _segment_key(reader)
+    with _PAIR_LOCK:
+        if key in _PAIR_SEGMENTS:
+            return _PAIR_SEGMENTS[key]
+    table = pairs.leaf_table(reader)
+    with _PAIR_LOCK:
+        _PAIR_SEGMENTS[key] = table
+    return table
+
+
+def _forget_other_segments(readers: Iterable[object]) -> None:
+    keep = {_segment_key(r) for r in readers}
+    with _PAIR_LOCK:
+        for key in [k for k in _PAIR_SEGMENTS if k not in keep]:
+            del _PAIR_SEGMENTS[key]
 
 
 def _entry_bytes(value: tuple[np.ndarray, np.ndarray]) -> int:

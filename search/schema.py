@@ -7,8 +7,9 @@ from pathlib import Path
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search import analysis
+from search.pairs import FIELD as PAIRS_FIELD, PairsColumn
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the wordpairs column (search/pairs.py)
 STAMP_FILE = "arshif-version.json"
 
 # Facets shown to users, in display order; each is a comma-separated KEYWORD field.
@@ -51,6 +52,7 @@ def build_schema() -> Schema:
             analyzer=analysis.analyzer(lang), phrase=True, field_boost=TITLE_BOOST
         )
         fields[text_field("body", lang)] = TEXT(analyzer=analysis.analyzer(lang), phrase=True)
+    fields[PAIRS_FIELD] = PairsColumn()  # hashes of adjacent-term pairs of title and body: phrase filter
     return Schema(**fields)
 
 

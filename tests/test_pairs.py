@@ -1,0 +1,159 @@
+"""The pair-hash column narrows phrase candidates without ever losing a hit (real index in tmp_path)."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import scoring
+
+from indexer.records import DocumentRecord
+from indexer.writer import IndexWriter, record_fields
+from search import analysis, pairs
+from search import schema as schema_mod
+from search.fastpath import FastIndex
+
+WORDS = (
+    "comité de pilotage du programme Marhaba pour les Marocains résidant à l'étranger accueil des "
+    "migrants régularisation Tanger-Tétouan-Al Hoceïma coopération avec l'Allemagne et la Belgique "
+    "مرحبا مغاربة العالم الهجرة التعاون مع بلجيكا لجنة القيادة البرنامج الوطني"
+).split()
+
+
+def _record(i: int, body: str) -> DocumentRecord:
+    return DocumentRecord(
+        id=f"doc{i:04d}", path=f"d/{i}.txt", paths=(f"d/{i}.txt",), source=f"/a/d/{i}.txt", title=f"Note {i}",
+        body=body, langs=("fr", "ar"), primary_lang="fr", date=None, type=None, programs=(), partners=(),
+        regions=(), countries=(), format="txt", pages=1, size=len(body), hash=f"{i:064d}", visibility="public",
+        groups=(), warnings=(),
+    )
+
+
+def _bodies(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 80))) for _ in range(count)]
+
+
+def test_pair_hashes_hold_adjacent_terms_only() -> None:
+    found = set(pairs.pair_hashes({"a": [0, 3], "b": [1], "c": [2]}).tolist())
+    assert pairs.pair_hash("a", "b") in found and pairs.pair_hash("b", "c") in found
+    assert pairs.pair_hash("c", "a") in found  # c at 2, a at 3
+    assert pairs.pair_hash("a", "c") not in found and pairs.pair_hash("b", "a") not in found
+
+
+def test_terms_sharing_a_position_pair_with_the_next_position() -> None:
+    positions = analysis.index_positions("Tanger-Tétouan accueil", "fr")
+    assert any(len(p) > 0 for p in positions.values())
+    found = set(pairs.pair_hashes(positions).tolist())
+    terms_at = {}
+    for term, poses in positions.items():
+        for p in poses:
+            terms_at.setdefault(p, []).append(term)
+    for p, terms in terms_at.items():
+        for a in terms:
+            for b in terms_at.get(p + 1, []):
+                assert pairs.pair_hash(a, b) in found
+
+
+def test_holds_searches_each_documents_slice_and_keeps_unknown_documents() -> None:
+    counts = np.array([3, 0, 2], dtype=np.int64)
+    hashes = np.array([1, 5, 9, 2, 5], dtype=np.uint32)
+    offsets = np.cumsum(counts) - counts
+    docs = np.arange(3)
+    assert pairs.holds(offsets, hashes, counts, docs, 5).tolist() == [True, True, True]
+    assert pairs.holds(offsets, hashes, counts, docs, 9).tolist() == [True, True, False]
+    assert pairs.holds(offsets, hashes, counts, docs, 3).tolist() == [False, True, False]
+    assert pairs.holds(offsets, hashes, counts, docs, 1).tolist() == [True, True, False]
+
+
+@pytest.fixture(scope="module", params=[1, 2], ids=["one-process", "two-processes"])
+def index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("pairs")
+    ix = whoosh_index.create_in(str(folder), schema_mod.build_schema())
+    bodies = _bodies(11, 700) + [" ".join(f"mot{i} suivant{i}" for i in range(pairs.MAX_PAIRS))]
+    with IndexWriter(ix, procs=request.param) as writer:
+        for i, body in enumerate(bodies):
+            writer.add(_record(i, body))
+    searcher = ix.searcher(weighting=scoring.BM25F())
+    yield searcher, FastIndex(searcher, ()), bodies
+    searcher.close()
+    ix.close()
+
+
+def _phrases(bodies: list[str], seed: int, count: int) -> list[list[str]]:
+    """Analysed two- and three-term phrases: half taken from the texts, half random pairs of words."""
+    rng = random.Random(seed)
+    out = []
+    while len(out) < count:
+        body = rng.choice(bodies).split()
+        if len(body) < 3:
+            continue
+        if len(out) % 2:
+            start = rng.randrange(len(body) - 2)
+            words = body[start : start + rng.choice((2, 3))]
+        else:
+            words = rng.sample(body, 2)
+        terms = analysis.tokens(" ".join(words), "fr")
+        if len(terms) >= 2:
+            out.append(terms)
+    return out
+
+
+def test_phrase_match_with_the_filter_equals_positions_alone(index) -> None:
+    searcher, fast, bodies = index
+    for words in _phrases(bodies, 5, 300):
+        docs = fast.hits(None)
+        assert fast.phrase_match("body_fr", words, docs).tolist() == fast._positions_match("body_fr", words, docs).tolist(), words
+
+
+def test_the_filter_drops_documents_holding_both_words_apart(index) -> None:
+    searcher, fast, bodies = index
+    offsets, counts, hashes = fast.pair_table()
+    dropped = 0
+    for words in _phrases(bodies, 9, 200):
+        docs = fast.hits(None)
+        both = np.logical_and.reduce([np.isin(docs, fast.postings("body_fr", w)[0]) for w in words])
+        candidates = docs[both].astype(np.int64)
+        kept = np.ones(len(candidates), dtype=bool)
+        for value in pairs.phrase_pair_hashes(words):
+            kept &= pairs.holds(offsets, hashes, counts, candidates, value)
+        exact = fast._positions_match("body_fr", words, docs[both])
+        assert not (exact & ~kept).any()  # never a hit lost
+        dropped += int((~kept).sum())
+    assert dropped > 100  # and most non-adjacent candidates never reach the positions
+
+
+def test_a_document_with_too_many_pairs_is_still_found(index) -> None:
+    searcher, fast, bodies = index
+    last = len(bodies) - 1
+    offsets, counts, hashes = fast.pair_table()
+    docnum = searcher.document_number(id=f"doc{last:04d}")
+    assert counts[docnum] == 0  # stored as unknown
+    words = analysis.tokens(f"mot{pairs.MAX_PAIRS - 1} suivant{pairs.MAX_PAIRS - 1}", "fr")
+    assert fast.phrase_match("body_fr", words, fast.hits(None)).sum() == 1
+
+
+def test_whoosh_writer_and_ours_write_the_same_column(tmp_path: Path) -> None:
+    bodies = _bodies(4, 120)
+    values = []
+    for name, ours in (("ours", True), ("plain", False)):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), schema_mod.build_schema())
+        if ours:
+            with IndexWriter(ix) as writer:
+                for i, body in enumerate(bodies):
+                    writer.add(_record(i, body))
+        else:
+            writer = ix.writer()
+            for i, body in enumerate(bodies):
+                writer.add_document(**record_fields(_record(i, body)))
+            writer.commit()
+        with ix.reader() as reader:
+            column = reader.column_reader(pairs.FIELD, translate=False)
+            values.append({reader.stored_fields(d)["id"]: column[d] for d in reader.all_doc_ids()})
+        ix.close()
+    assert values[0] == values[1]
+    assert sum(len(v) > 0 for v in values[0].values()) > 100
