@@ -271,6 +271,7 @@ class Engine:
     def _resolve(self, view: _View, req: SearchRequest, taxonomy: Resolver | None) -> "_Found":
         """The reading of the words, the base set, the filter sets and the final set: one place for all."""
         fast, visible, vocab = view.fast, view.ids, view.vocab
+        fast.begin_request()
         filters = self._filter_sets(req, fast)
         if not req.q.strip():
             return _Found(ParsedQuery(None, "all", ()), visible, filters, _intersect(visible, filters.values()), "all", ())
@@ -325,9 +326,7 @@ class Engine:
                 counts = {m: c for m, c in counts.items() if m[:4] in years}
             selected = req.filters.get(name, ())
 
-            def url(value: str, name: str = name) -> str:
-                return req.toggled(name, value).url(base_url)
-
+            url = req.toggle_url_maker(name, base_url)
             order = "value" if name in ("year", "month") else "count"
             out[name] = facet_values(name, counts, selected, url, labeler, order)
         return out

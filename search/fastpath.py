@@ -36,6 +36,8 @@ from search import pairs
 EMPTY = np.zeros(0, dtype=np.int32)
 _INT = struct.Struct("!i")
 TERM_CACHE_BYTES = 96 * 2**20  # postings of frequent terms kept decoded (ids + weights)
+MAX_DIRECTORIES = 50_000  # block directories kept per generation (a few dozen bytes per block)
+SMALL_HIT_SET = 64  # facet counts gather per hit below size / SMALL_HIT_SET hits, else scan the column
 FIRST_BATCH = 32  # documents whose spans are checked first when ranking needs positions
 
 
@@ -86,7 +88,7 @@ def _blocks(postfile: object, offset: int):
         chunk = postfile.get(pos, size if last else size + 4)  # the block, and the next block's length word
         stream = io.BytesIO(chunk[:size])
         header = pickle.load(stream)
-        yield header, stream
+        yield header, stream, pos, size
         if last:
             return
         (length,) = _INT.unpack(chunk[size : size + 4])
@@ -99,11 +101,16 @@ def _block_data(header: tuple, stream: io.BytesIO) -> tuple:
     return pickle.loads(zlib.decompress(data) if header[3] else data)
 
 
-def _block_postings(postfile: object, offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, weights) of one term's on-disk posting list, every block decoded at C speed."""
+def _block_postings(
+    postfile: object, offset: int, directory: list[tuple[int, int, int]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, weights) of one term's on-disk posting list, every block decoded at C speed; the blocks'
+    (file position, size, last id) appended to `directory` when given (to read a chosen block later)."""
     ids_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
-    for header, stream in _blocks(postfile, offset):
+    for header, stream, pos, size in _blocks(postfile, offset):
+        if directory is not None:
+            directory.append((pos, size, header[1]))
         count = header[0]
         ids_delta, weights, _values = _block_data(header, stream)
         ids_parts.append(np.cumsum(np.asarray(ids_delta, dtype=np.int64)))  # each block restarts at 0
@@ -137,7 +144,7 @@ def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
 def _block_values(postfile: object, offset: int, wanted: np.ndarray) -> dict[int, bytes]:
     """Stored values (encoded positions) of the `wanted` local ids in one posting list; blocks without one stay compressed."""
     i, out = 0, {}
-    for header, stream in _blocks(postfile, offset):
+    for header, stream, _pos, _size in _blocks(postfile, offset):
         if i >= len(wanted):
             break
         maxid = header[1]
@@ -178,7 +185,27 @@ def _leaf_lengths(reader: object, fieldname: str) -> np.ndarray:
     return out
 
 
-def leaf_postings(reader: object, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def _directory_values(postfile: object, directory: np.ndarray, wanted: np.ndarray) -> dict[int, bytes]:
+    """_block_values through a block directory: only the blocks holding `wanted` are read at all."""
+    out: dict[int, bytes] = {}
+    blocks = np.searchsorted(directory[:, 2], wanted)
+    for b in np.unique(blocks[blocks < len(directory)]).tolist():
+        pos, size, _maxid = directory[b].tolist()
+        stream = io.BytesIO(postfile.get(pos, size))
+        header = pickle.load(stream)
+        ids_delta, _weights, values = _block_data(header, stream)
+        ids = np.cumsum(np.asarray(ids_delta, dtype=np.int64))
+        sub = wanted[blocks == b]
+        where = np.minimum(np.searchsorted(ids, sub), len(ids) - 1)
+        for w, doc in zip(where.tolist(), sub.tolist()):
+            if ids[w] == doc:
+                out[doc] = values[w]
+    return out
+
+
+def leaf_postings(
+    reader: object, fieldname: str, text: str, directory: list[tuple[int, int, int]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(local ids, weights) of a term in one segment reader; empty when the term is absent."""
     terms = reader._terms  # W3TermsReader
     key = (fieldname, text.encode("utf-8") if isinstance(text, str) else text)
@@ -189,7 +216,7 @@ def leaf_postings(reader: object, fieldname: str, text: str) -> tuple[np.ndarray
     if info.is_inlined():
         ids, weights, _values = info.inlined_postings()
         return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    return _block_postings(terms._postfile, info._offset)
+    return _block_postings(terms._postfile, info._offset, directory)
 
 
 class FastIndex:
@@ -208,6 +235,11 @@ class FastIndex:
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._by_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # (field, term, leaf) -> rows of (file position, size, last id) of its posting blocks, noted
+        # when its postings are decoded; phrases then read only the blocks holding their candidates
+        self._directories: dict[tuple[str, str, int], np.ndarray] = {}
+        self._phrases: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_bytes = 0
         self.facets = {name: self._facet_column(name) for name in facet_names}
@@ -265,8 +297,14 @@ class FastIndex:
                 self._cache.move_to_end(key)
                 return hit
         id_parts, weight_parts = [], []
-        for reader, offset in self.leaves:
-            ids, weights = leaf_postings(reader, fieldname, text)
+        for leaf, (reader, offset) in enumerate(self.leaves):
+            directory: list[tuple[int, int, int]] = []
+            ids, weights = leaf_postings(reader, fieldname, text, directory if cache else None)
+            if directory:
+                with self._lock:
+                    if len(self._directories) >= MAX_DIRECTORIES:
+                        self._directories.clear()
+                    self._directories[(fieldname, text, leaf)] = np.array(directory, dtype=np.int64)
             if len(ids):
                 id_parts.append(ids + offset)
                 weight_parts.append(weights)
@@ -305,7 +343,7 @@ class FastIndex:
         ends = np.searchsorted(docs, bounds)
         where: list[int] = []
         values: list[bytes] = []
-        for (reader, offset), lo, hi in zip(self.leaves, starts, ends):
+        for leaf, ((reader, offset), lo, hi) in enumerate(zip(self.leaves, starts, ends)):
             if lo == hi:
                 continue
             terms = reader._terms
@@ -318,7 +356,11 @@ class FastIndex:
                 ids, _weights, vals = info.inlined_postings()
                 found = dict(zip(ids, vals))
             else:
-                found = _block_values(terms._postfile, info._offset, local)
+                directory = self._directories.get((fieldname, text if isinstance(text, str) else key.decode("utf-8"), leaf))
+                if directory is not None:
+                    found = _directory_values(terms._postfile, directory, local)
+                else:
+                    found = _block_values(terms._postfile, info._offset, local)
             for i, doc in enumerate(local.tolist()):
                 value = found.get(doc)
                 if value is not None:
@@ -346,6 +388,23 @@ class FastIndex:
     def phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
         """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase): first
         those whose pair column holds every adjacent pair, then positions of those only."""
+        key = (fieldname, tuple(words))
+        known = self._phrases.get(key)
+        if known is not None and len(docs):  # the same phrase, checked earlier in this request
+            seen, seen_ok = known
+            where = np.minimum(np.searchsorted(seen, docs), len(seen) - 1)
+            if len(seen) and (seen[where] == docs).all():
+                return seen_ok[where]
+        ok = self._phrase_match(fieldname, words, docs)
+        self._phrases[key] = (docs, ok)
+        return ok
+
+    def begin_request(self) -> None:
+        """Forget the phrase checks of the previous request (they are kept within one request only:
+        the hit set and the ranking of one search ask for the same phrase twice)."""
+        self._phrases = {}
+
+    def _phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
         if len(words) < 2 or not len(docs):
             return self._positions_match(fieldname, words, docs)
         offsets, counts, hashes = self.pair_table()
@@ -453,9 +512,25 @@ class FastIndex:
         column = self.facets.get(name)
         if column is None or not len(column.docs) or not len(docs):
             return {}
-        picked = column.codes[self.mask(docs)[column.docs]]
+        if len(docs) * SMALL_HIT_SET < self.size:  # few hits: gather their codes, not a pass over the column
+            order, starts = self._facet_by_doc(name, column)
+            lo, hi = starts[docs], starts[np.asarray(docs, dtype=np.int64) + 1]
+            width = hi - lo
+            picked = column.codes[order[np.repeat(lo, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))]]
+        else:
+            picked = column.codes[self.mask(docs)[column.docs]]
         counts = np.bincount(picked, minlength=len(column.values))
         return {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def _facet_by_doc(self, name: str, column: FacetColumn) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the column's pairs sorted by document, start of each document's run)."""
+        with self._lock:
+            found = self._by_doc.get(name)
+            if found is None:
+                order = np.argsort(column.docs, kind="stable")
+                starts = np.searchsorted(column.docs[order], np.arange(self.size + 1))
+                found = self._by_doc[name] = (order, starts)
+            return found
 
     def docs_with(self, name: str, values: Iterable[str]) -> np.ndarray:
         """Sorted live documents having any of `values` in facet `name` (a filter)."""

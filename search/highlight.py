@@ -47,14 +47,21 @@ def _chunk_tokens(chunk: str, lang: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((t.startchar, t.endchar, t.text) for t in analysis.analyzer(lang)(chunk, chars=True, mode="query", removestops=False))
 
 
+@lru_cache(maxsize=CHUNKS_CACHED)
+def _chunk_terms(chunk: str, lang: str) -> frozenset[str]:
+    """The terms of one chunk as a set: a match test is then one C-level isdisjoint call."""
+    return frozenset(t for _, _, t in _chunk_tokens(chunk, lang))
+
+
 def _matches(chunk: str, terms: frozenset[str], lang: str) -> bool:
-    return any(t in terms for _, _, t in _chunk_tokens(chunk, lang))
+    return not terms.isdisjoint(_chunk_terms(chunk, lang))
 
 
 def first_match(text: str, terms: frozenset[str], lang: str) -> int:
     """Character offset of the first chunk of `text` holding one of `terms`, or -1 (why: look only there)."""
+    disjoint = terms.isdisjoint
     for chunk in dict.fromkeys(text.split()):  # unique chunks in order of first appearance
-        if _matches(chunk, terms, lang):
+        if not disjoint(_chunk_terms(chunk, lang)):
             return text.find(chunk)
     return -1
 
@@ -62,7 +69,10 @@ def first_match(text: str, terms: frozenset[str], lang: str) -> int:
 def _marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
     """(start, end) of every matching token in text[start:end], through the chunk cache (the chains never look across whitespace)."""
     out = []
+    disjoint = terms.isdisjoint
     for m in _CHUNK.finditer(text, start, end):
+        if disjoint(_chunk_terms(m.group(), lang)):
+            continue
         for s, e, term in _chunk_tokens(m.group(), lang):
             if term in terms:
                 out.append((m.start() + s, m.start() + e))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
 from search.errors import QueryError
@@ -69,6 +69,32 @@ class SearchRequest:
         if name == "year" and value not in current:  # leaving a year drops its months
             filters.pop("month", None) if not current else None
         return replace(self, filters=filters, page=1)
+
+    def toggle_url_maker(self, name: str, base: str = "/search") -> "Callable[[str], str]":
+        """A function value -> self.toggled(name, value).url(base), encoding the unchanged parameters
+        once (a result page builds one URL per facet value shown)."""
+        def one_at_a_time(value: str) -> str:
+            return self.toggled(name, value).url(base)
+
+        if name not in FILTER_PARAMS:
+            return one_at_a_time
+        page1 = replace(self, page=1, filters={k: v for k, v in self.filters.items() if k != name})
+        params = page1.to_params()
+        # the toggled facet's values go where to_params puts them: after the filters that come before it
+        before_names = set(FILTER_PARAMS[: FILTER_PARAMS.index(name)])
+        cut = (1 if self.q else 0) + sum(len(page1.filters.get(n, ())) for n in before_names)
+        head, tail = urlencode(params[:cut]), urlencode(params[cut:])
+        current = tuple(self.filters.get(name, ()))
+
+        def url(value: str) -> str:
+            if name == "year" and current == (value,):  # leaving the last year also drops its months
+                return one_at_a_time(value)
+            values = [v for v in current if v != value] if value in current else [*current, value]
+            middle = urlencode([(name, v) for v in values])
+            query = "&".join(part for part in (head, middle, tail) if part)
+            return base + ("?" + query if query else "")
+
+        return url
 
     def with_page(self, page: int) -> "SearchRequest":
         """This request on another page."""
