@@ -173,17 +173,29 @@ def merge_policy(writer: SegmentWriter, segments: list) -> list:
     return keep
 
 
+#: Positions.encode([p]) by p (the same bytes every time; encoding is a pickle call per term).
+_SINGLE_POSITION: dict[int, bytes] = {}
+
+
 class _ChunkAnalysedField:
     """A text field whose index() replays search.analysis.index_positions (chunk-cached) instead of
     running the chain token by token: same terms, positions, weights and encoded bytes."""
 
-    def __init__(self, field: FieldType, name: str, lang: str, on_length: Callable[[str, int], None]) -> None:
+    def __init__(
+        self,
+        field: FieldType,
+        name: str,
+        lang: str,
+        on_length: Callable[[str, int], None],
+        emit: Callable[[str, list, int], bool],
+    ) -> None:
         self._field = field
         self._name = name
         self._lang = lang
         self._encode = field.format.encode
         self._boost = field.format.field_boost
         self._on_length = on_length
+        self._emit = emit
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._field, name)
@@ -193,20 +205,30 @@ class _ChunkAnalysedField:
         if not isinstance(value, str) or kwargs:
             items = list(self._field.index(value, **kwargs))
         else:
-            encode, boost = self._encode, self._boost
-            items = [
-                (term.encode("utf8"), len(poses), len(poses) * boost, encode(poses))
-                for term, poses in analysis.index_positions(value, self._lang).items()
-            ]
+            encode, boost, single = self._encode, self._boost, _SINGLE_POSITION
+            items = []
+            for term, poses in analysis.index_positions(value, self._lang).items():
+                count = len(poses)
+                if count == 1:  # most terms of a document: the encoding depends on the position only
+                    encoded = single.get(poses[0])
+                    if encoded is None:
+                        encoded = single[poses[0]] = encode(poses)
+                else:
+                    encoded = encode(poses)
+                items.append((term.encode("utf8"), count, count * boost, encoded))
+        length = sum(item[1] for item in items)
         if self._field.scorable:
-            self._on_length(self._name, sum(item[1] for item in items))
-        yield from items
+            self._on_length(self._name, length)
+        if not self._emit(self._name, items, length):  # handed to the pool whole, else one by one
+            yield from items
 
 
 class _SchemaView:
     """The schema as add_document sees it: our text fields answered by _ChunkAnalysedField."""
 
-    def __init__(self, schema: Schema, on_length: Callable[[str, int], None]) -> None:
+    def __init__(
+        self, schema: Schema, on_length: Callable[[str, int], None], emit: Callable[[str, list, int], bool]
+    ) -> None:
         self._schema = schema
         self._fast: dict[str, _ChunkAnalysedField] = {}
         for lang in analysis.TEXT_LANGS:
@@ -218,7 +240,7 @@ class _SchemaView:
                     and type(field.format) is formats.Positions
                     and field.analyzer == analysis.analyzer(lang)
                 ):
-                    self._fast[name] = _ChunkAnalysedField(field, name, lang, on_length)
+                    self._fast[name] = _ChunkAnalysedField(field, name, lang, on_length, emit)
         self.names = frozenset(self._fast)
 
     def __contains__(self, name: str) -> bool:
@@ -254,6 +276,20 @@ class _KnownLengths:
         return self._reader.doc_field_length(docnum, fieldname, default)  # type: ignore[attr-defined]
 
 
+class _EmittedLengths:
+    """The per-document writer, told the length of a field whose postings went to the pool whole."""
+
+    def __init__(self, writer: object, lengths: dict[str, int]) -> None:
+        self._writer = writer
+        self._lengths = lengths
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._writer, name)
+
+    def add_field(self, fieldname: str, fieldobj: object, value: object, length: int) -> None:
+        self._writer.add_field(fieldname, fieldobj, value, self._lengths.pop(fieldname, length))  # type: ignore[attr-defined]
+
+
 class PreAnalysingWriter(SegmentWriter):
     """Whoosh's segment writer, analysing our text fields through the chunk cache, remembering
     their lengths for the commit and pooling postings by term (same segment bytes, less work)."""
@@ -262,7 +298,20 @@ class PreAnalysingWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=kwargs.get("limitmb", 128))
         self._lengths: dict[tuple[int, str], int] = {}
-        self._view = _SchemaView(self.schema, self._remember_length)
+        self._view = _SchemaView(self.schema, self._remember_length, self._emit)
+        self._bulk = False
+        self._emitted_lengths: dict[str, int] = {}
+        self.perdocwriter = _EmittedLengths(self.perdocwriter, self._emitted_lengths)
+
+    def _emit(self, fieldname: str, items: list, length: int) -> bool:
+        """Put one field's postings into the pool in one call, when no boost asks Whoosh to reweigh
+        them; Whoosh then sees no postings, so the per-document writer gets the length from here."""
+        add_terms = getattr(self.pool, "add_terms", None)  # Whoosh's own pool takes postings one by one
+        if not self._bulk or add_terms is None:
+            return False
+        add_terms(fieldname, self.docnum, items)
+        self._emitted_lengths[fieldname] = length
+        return True
 
     def _remember_length(self, fieldname: str, length: int) -> None:
         self._lengths[(self.docnum, fieldname)] = byte_to_length(length_to_byte(length)) if length else 0
@@ -273,9 +322,12 @@ class PreAnalysingWriter(SegmentWriter):
         try:
             for name in self._view.names:  # a document without the field has length 0 in it
                 self._lengths[(self.docnum, name)] = 0
+            self._bulk = not any(name.startswith("_") for name in fields)  # "_boost", "_<field>_boost"
+            self._emitted_lengths.clear()
             super().add_document(**fields)
         finally:
             self.schema = schema
+            self._bulk = False
 
     def per_document_reader(self) -> object:
         """The reader the commit takes lengths from, answering our documents' lengths from memory."""

@@ -48,24 +48,43 @@ def pair_hashes(positions: dict[str, list[int]]) -> np.ndarray:
     """Sorted distinct hashes of every (term at p, term at p + 1) pair of a term -> positions map.
 
     Terms sharing a position (a compound's joined form beside its parts) each pair with every term
-    of the next position, as a phrase may use either.
+    of the next position, as a phrase may use either. One slot per position in a list (a Python
+    loop over the positions, ~0.1 ms for a 500-word text), then the pairs are mixed at once.
     """
     if not positions:
         return np.zeros(0, dtype=np.uint32)
-    counts = np.fromiter((len(p) for p in positions.values()), dtype=np.int64, count=len(positions))
-    pos = np.fromiter((p for ps in positions.values() for p in ps), dtype=np.int64, count=int(counts.sum()))
-    hashes = np.repeat(np.fromiter(map(term_hash, positions), dtype=np.uint64, count=len(positions)), counts)
-    order = np.argsort(pos, kind="stable")
-    pos, hashes = pos[order], hashes[order]
-    lo = np.searchsorted(pos, pos + 1, side="left")
-    partners = np.searchsorted(pos, pos + 1, side="right") - lo
-    total = int(partners.sum())
-    if not total:
-        return np.zeros(0, dtype=np.uint32)
-    first = np.repeat(np.arange(len(pos)), partners)
-    starts = np.repeat(np.cumsum(partners) - partners, partners)
-    second = np.repeat(lo, partners) + (np.arange(total) - starts)
-    return np.unique(_mix(hashes[first], hashes[second]).astype(np.uint32))
+    size = 1 + max(max(ps) for ps in positions.values())
+    slots = [0] * size
+    filled = bytearray(size)
+    shared: list[tuple[int, int]] = []  # (position, hash) of a second term at an occupied position
+    for term, poses in positions.items():
+        h = term_hash(term)
+        for p in poses:
+            if filled[p]:
+                shared.append((p, h))
+            else:
+                slots[p] = h
+                filled[p] = 1
+    values = np.array(slots, dtype=np.uint64)
+    present = np.frombuffer(bytes(filled), dtype=np.uint8).astype(bool)
+    both = present[:-1] & present[1:]
+    out = _mix(values[:-1][both], values[1:][both])
+    if shared:
+        at: dict[int, list[int]] = {}
+        for p, h in shared:
+            at.setdefault(p, [slots[p]]).append(h)
+        extra = []
+        for p, hs in at.items():
+            for q, first_side in ((p - 1, True), (p + 1, False)):
+                if 0 <= q < size and filled[q]:
+                    others = at.get(q, [slots[q]])
+                    for h in hs:
+                        for o in others:
+                            extra.append((o, h) if first_side else (h, o))
+        if extra:
+            pairs_arr = np.array(extra, dtype=np.uint64)
+            out = np.concatenate([out, _mix(pairs_arr[:, 0], pairs_arr[:, 1])])
+    return np.unique(out.astype(np.uint32))
 
 
 def phrase_pair_hashes(words: Iterable[str]) -> list[int]:

@@ -157,3 +157,24 @@ def test_whoosh_writer_and_ours_write_the_same_column(tmp_path: Path) -> None:
         ix.close()
     assert values[0] == values[1]
     assert sum(len(v) > 0 for v in values[0].values()) > 100
+
+
+def _reference_pairs(positions: dict[str, list[int]]) -> set[int]:
+    at: dict[int, list[str]] = {}
+    for term, poses in positions.items():
+        for p in poses:
+            at.setdefault(p, []).append(term)
+    return {pairs.pair_hash(a, b) for p, terms in at.items() for a in terms for b in at.get(p + 1, [])}
+
+
+def test_pair_hashes_equal_a_plain_reference() -> None:
+    rng = random.Random(21)
+    for text in _bodies(13, 300) + ["Tanger-Tétouan-Al Hoceïma l'accord de Marrakech-Safi", "", "un"]:
+        positions = analysis.index_positions(text, "fr")
+        assert set(pairs.pair_hashes(positions).tolist()) == _reference_pairs(positions), text
+    for _ in range(300):  # shared positions, gaps, repeats
+        positions: dict[str, list[int]] = {}
+        for p in sorted(rng.sample(range(40), rng.randint(1, 30))):
+            for term in rng.sample("abcdefg", rng.choice((1, 1, 1, 2, 3))):
+                positions.setdefault(term, []).append(p)
+        assert set(pairs.pair_hashes(positions).tolist()) == _reference_pairs(positions), positions
