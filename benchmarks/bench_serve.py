@@ -70,8 +70,11 @@ def _start_index_run(index_dir: Path, work: Path) -> subprocess.Popen:
     extra.mkdir()
     for i, path in enumerate(sorted(root.glob("*/*.txt"))[:EXTRA_DOCS]):
         (extra / path.name).write_text(path.read_text(encoding="utf-8") + f"\nbench-serve {i}\n", encoding="utf-8")
+    env = dict(os.environ)
+    if (root / "_taxonomy.toml").is_file():  # the generated corpus's own taxonomy, as bench_index used:
+        env["ARSHIF_TAXONOMY"] = str(root / "_taxonomy.toml")  # another one would relabel every document
     return subprocess.Popen([sys.executable, "-m", "indexer.cli", "index", str(root), str(extra), "--index", str(index_dir), "--workers", "1"],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
 def _free_port() -> int:
