@@ -135,6 +135,34 @@ def split_passages(articles: Sequence[str], target: int) -> list[str]:
     return out
 
 
+def word_chunks(articles: Sequence[str], size: int) -> list[str]:
+    """Cut articles into consecutive `size`-word pieces (a last piece under a third of that is dropped)."""
+    out = []
+    for art in articles:
+        words = art.split()
+        for i in range(0, len(words), size):
+            if len(words[i : i + size]) >= size // 3:
+                out.append(" ".join(words[i : i + size]))
+    return out
+
+
+#: How news articles become distractor documents (--distractors). "passages" (default): sentence-
+#: aligned ~50-word passages, ~10k per language; "chunks80": 80-word pieces, the size at which FTS5
+#: and Whoosh LanguageAnalyzer land within 0.004 of the issue's French +10k reference numbers
+#: (README-quality.md); "articles": whole articles.
+DISTRACTOR_KINDS = ("passages", "chunks80", "articles")
+_DISTRACTOR_KIND = "passages"
+
+
+def distractor_docs(articles: Sequence[str], kind: str) -> list[str]:
+    """Distractor texts of one language, built the way `kind` says."""
+    if kind == "articles":
+        return list(articles)
+    if kind.startswith("chunks"):
+        return word_chunks(articles, int(kind[len("chunks"):]))
+    return split_passages(articles, DISTRACTORS)
+
+
 def datasets(quick: bool, only: set[str] | None = None) -> list[DataSet]:
     """The five evaluation sets (the +10k ones share the base passages and questions)."""
     rng = random.Random(SEED)
@@ -146,11 +174,11 @@ def datasets(quick: bool, only: set[str] | None = None) -> list[DataSet]:
     sets = [piaf, arcd, xquad]
     want = only or {"piaf", "arcd", "xquad", "piaf+10k", "arcd+10k"}
     if "piaf+10k" in want:
-        fr = split_passages(_news_fr(), DISTRACTORS)
+        fr = distractor_docs(_news_fr(), _DISTRACTOR_KIND)
         rng.shuffle(fr)
         sets.append(DataSet("piaf+10k", "fr", piaf.docs + [(f"nf{i}", t) for i, t in enumerate(fr[:n_distr])], piaf.queries))
     if "arcd+10k" in want:
-        ar = split_passages(_news_ar(), DISTRACTORS)
+        ar = distractor_docs(_news_ar(), _DISTRACTOR_KIND)
         rng.shuffle(ar)
         sets.append(DataSet("arcd+10k", "ar", arcd.docs + [(f"na{i}", t) for i, t in enumerate(ar[:n_distr])], arcd.queries))
     out = [s for s in sets if s.name in want]
@@ -348,7 +376,8 @@ def main_table(quick: bool, procs: int) -> None:
         a[3] += t
     res = {k: (a[0] / max(1, a[2]), a[1] / max(1, a[2]), a[3]) for k, a in acc.items()}
     names = [d.name for d in _DATA]
-    print("\nMRR@10 / Recall@10" + (" (QUICK: 300 questions/set, 1k distractors)" if quick else ""))
+    print("\nMRR@10 / Recall@10" + (" (QUICK: 300 questions/set, 1k distractors)" if quick else "")
+          + f"; distractors: {_DISTRACTOR_KIND}")
     print("| system | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for s in (row for rows in ROWS.values() for row in rows):
@@ -459,7 +488,11 @@ def main() -> None:
     ap.add_argument("--procs", type=int, default=2, help="parallel jobs (default 2)")
     ap.add_argument("--rules", action="store_true", help="Arabic rule ablation instead of the main table")
     ap.add_argument("--bm25", action="store_true", help="BM25F B/K1 grid for Arshif")
+    ap.add_argument("--distractors", choices=DISTRACTOR_KINDS, default="passages",
+                    help="how news articles become +10k distractors (default: ~50-word passages)")
     args = ap.parse_args()
+    global _DISTRACTOR_KIND
+    _DISTRACTOR_KIND = args.distractors
     if not SHARED.is_dir():
         sys.exit(f"no data at {SHARED}")
     if args.rules:
