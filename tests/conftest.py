@@ -211,6 +211,23 @@ def app(indexed):
         engine.close()  # segment files are real open files: close them, don't leave them to the GC
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _close_module_engines():
+    """Close the engines a test module left open (apps built per test keep theirs) and collect them at
+    the module's end: an engine caught in a reference cycle is finalised in arbitrary order with its
+    files, so a later module's garbage collection would warn about the files (an error under
+    filterwarnings=error)."""
+    yield
+    import gc
+
+    from search.engine import Engine
+
+    for obj in gc.get_objects():
+        if isinstance(obj, Engine):
+            obj.close()
+    gc.collect()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_dropped_engines():
     """Engines dropped without close() release their files in __del__; collect them before the session ends."""
