@@ -150,16 +150,20 @@ def _block_values(postfile: object, offset: int, wanted: np.ndarray) -> dict[int
         maxid = header[1]
         if wanted[i] > maxid:
             continue
-        ids_delta, _weights, values = _block_data(header, stream)
-        ids = np.cumsum(np.asarray(ids_delta, dtype=np.int64))
         j = int(np.searchsorted(wanted, maxid, side="right"))
-        sub = wanted[i:j]
-        where = np.minimum(np.searchsorted(ids, sub), len(ids) - 1)
-        for w, doc in zip(where.tolist(), sub.tolist()):
-            if ids[w] == doc:
-                out[doc] = values[w]
+        _pick_values(header, stream, wanted[i:j], out)
         i = j
     return out
+
+
+def _pick_values(header: tuple, stream: io.BytesIO, wanted: np.ndarray, out: dict[int, bytes]) -> None:
+    """Decode one block (its header already read from `stream`) and copy the values of `wanted` ids into `out`."""
+    ids_delta, _weights, values = _block_data(header, stream)
+    ids = np.cumsum(np.asarray(ids_delta, dtype=np.int64))
+    where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    for w, doc in zip(where.tolist(), wanted.tolist()):
+        if ids[w] == doc:
+            out[doc] = values[w]
 
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -192,14 +196,7 @@ def _directory_values(postfile: object, directory: np.ndarray, wanted: np.ndarra
     for b in np.unique(blocks[blocks < len(directory)]).tolist():
         pos, size, _maxid = directory[b].tolist()
         stream = io.BytesIO(postfile.get(pos, size))
-        header = pickle.load(stream)
-        ids_delta, _weights, values = _block_data(header, stream)
-        ids = np.cumsum(np.asarray(ids_delta, dtype=np.int64))
-        sub = wanted[blocks == b]
-        where = np.minimum(np.searchsorted(ids, sub), len(ids) - 1)
-        for w, doc in zip(where.tolist(), sub.tolist()):
-            if ids[w] == doc:
-                out[doc] = values[w]
+        _pick_values(pickle.load(stream), stream, wanted[blocks == b], out)
     return out
 
 
