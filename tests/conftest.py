@@ -167,6 +167,21 @@ def write_corpus(root: Path) -> Path:
     return root
 
 
+def make_record(i: int, body: str = "", **fields: object):
+    """DocumentRecord number `i` for writer-level tests: French, public, undated and unlabelled unless
+    `fields` say otherwise."""
+    from indexer.records import DocumentRecord
+
+    values: dict[str, object] = dict(
+        id=f"doc{i:04d}", path=f"d/{i}.txt", paths=(f"d/{i}.txt",), source=f"/a/d/{i}.txt", title=f"Note {i}",
+        body=body, langs=("fr",), primary_lang="fr", date=None, type=None, programs=(), partners=(), regions=(),
+        countries=(), format="txt", pages=1, size=len(body), hash=f"{i:064d}", visibility="public", groups=(),
+        warnings=(),
+    )
+    values.update(fields)
+    return DocumentRecord(**values)
+
+
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny archive, written once per session."""

@@ -11,18 +11,18 @@ from indexer.records import DocumentRecord
 from indexer.writer import IndexWriter
 from search import schema as schema_mod
 from search.fastpath import FastIndex
+from tests.conftest import make_record
 
 FACETS = ("lang", "program", "partner", "year")
 
 
 def _record(i: int, rng: random.Random) -> DocumentRecord:
-    return DocumentRecord(
-        id=f"doc{i:04d}", path=f"d/{i}.txt", paths=(f"d/{i}.txt",), source=f"/a/d/{i}.txt", title=f"Note {i}",
-        body="accord de coopération", langs=tuple(rng.sample(["fr", "ar", "en"], rng.randint(1, 2))),
-        primary_lang="fr", date=f"{rng.randint(2005, 2024)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}" if rng.random() < 0.8 else None,
-        type=None, programs=tuple(rng.sample(["marhaba", "amuddu", "prim", "snia"], rng.randint(0, 3))),
-        partners=tuple(rng.sample(["giz", "oim", "ue"], rng.randint(0, 2))), regions=(), countries=(),
-        format="txt", pages=1, size=10, hash=f"{i:064d}", visibility="public", groups=(), warnings=(),
+    return make_record(
+        i, "accord de coopération", size=10,
+        langs=tuple(rng.sample(["fr", "ar", "en"], rng.randint(1, 2))),
+        date=f"{rng.randint(2005, 2024)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}" if rng.random() < 0.8 else None,
+        programs=tuple(rng.sample(["marhaba", "amuddu", "prim", "snia"], rng.randint(0, 3))),
+        partners=tuple(rng.sample(["giz", "oim", "ue"], rng.randint(0, 2))),
     )
 
 

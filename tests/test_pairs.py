@@ -14,6 +14,7 @@ from indexer.writer import IndexWriter, record_fields
 from search import analysis, pairs
 from search import schema as schema_mod
 from search.fastpath import FastIndex
+from tests.conftest import make_record
 
 WORDS = (
     "comité de pilotage du programme Marhaba pour les Marocains résidant à l'étranger accueil des "
@@ -23,12 +24,7 @@ WORDS = (
 
 
 def _record(i: int, body: str) -> DocumentRecord:
-    return DocumentRecord(
-        id=f"doc{i:04d}", path=f"d/{i}.txt", paths=(f"d/{i}.txt",), source=f"/a/d/{i}.txt", title=f"Note {i}",
-        body=body, langs=("fr", "ar"), primary_lang="fr", date=None, type=None, programs=(), partners=(),
-        regions=(), countries=(), format="txt", pages=1, size=len(body), hash=f"{i:064d}", visibility="public",
-        groups=(), warnings=(),
-    )
+    return make_record(i, body, langs=("fr", "ar"))
 
 
 def _bodies(seed: int, count: int) -> list[str]:

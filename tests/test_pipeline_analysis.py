@@ -14,7 +14,7 @@ from indexer.writer import IndexWriter, record_fields
 from search import analysis
 from search import schema as schema_mod
 from search.normalize import normalize_surface
-from tests.conftest import FILES
+from tests.conftest import FILES, make_record
 
 # Pieces that stress the chain: elisions, compounds, stop words, stray accents, ligatures, Arabic with
 # harakat and Arabic-Indic digits, odd whitespace, apostrophe letters (ʼ), possessives.
@@ -56,12 +56,8 @@ def test_only_the_listed_word_characters_elide_to_nothing() -> None:
 
 
 def _record(i: int, title: str, body: str) -> DocumentRecord:
-    return DocumentRecord(
-        id=f"doc{i:04d}", path=f"d/{i}.txt", paths=(f"d/{i}.txt",), source=f"/a/d/{i}.txt", title=title,
-        body=body, langs=("fr",) if i % 3 else ("en",), primary_lang="fr" if i % 3 else "en", date=None,
-        type=None, programs=(), partners=(), regions=(), countries=(), format="txt", pages=1, size=len(body),
-        hash=f"{i:064d}", visibility="public", groups=(), warnings=(),
-    )
+    lang = "fr" if i % 3 else "en"
+    return make_record(i, body, title=title, langs=(lang,), primary_lang=lang)
 
 
 def _dump(ix_dir: Path, blocks: bool) -> tuple[list, list]:
