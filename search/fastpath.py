@@ -366,21 +366,35 @@ class FastIndex:
         return np.asarray(where, dtype=np.int64), values
 
     def pair_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(offset, count) of each document's slice of pair hashes, and the hashes (search/pairs.py);
-        built on the first phrase of a generation from per-segment arrays that outlive it."""
+        """(slice start, hash count) of each document in the pair hashes of every segment laid end to
+        end (search/pairs.py): one binary search then covers all segments at once. Read on the first
+        phrase of a generation; each segment's part is kept (as a view of this array, so one copy
+        lives) and reused by the next generation, which reads only its new segments' columns."""
         with self._lock:
             if self._pairs is None:
                 counts = np.zeros(self.size, dtype=np.int64)
-                parts = []
+                parts, keys = [], []
                 for reader, offset in self.leaves:
                     table = _leaf_pairs(reader)
                     if table is not None:
                         counts[offset : offset + len(table[0])] = table[0]
-                        parts.append(table[1])
+                        parts.append(table)
+                        keys.append(_segment_key(reader))
+                hashes = np.concatenate([h for _, h in parts]) if parts else np.zeros(0, dtype=np.uint64)
+                at = 0
+                for key, (leaf_counts, leaf_hashes) in zip(keys, parts):
+                    _remember_pairs(key, (leaf_counts, hashes[at : at + len(leaf_hashes)]))
+                    at += len(leaf_hashes)
                 _forget_other_segments(reader for reader, _ in self.leaves)
-                hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
                 self._pairs = (np.cumsum(counts) - counts, counts, hashes)
             return self._pairs
+
+    def pairs_hold(self, docs: np.ndarray, value: int) -> tuple[np.ndarray, np.ndarray]:
+        """(holds, known) for each of `docs`: whether its pair column holds `value`, and whether it
+        has a column value at all (unknown documents must be checked on positions)."""
+        starts, counts, hashes = self.pair_table()
+        ids = docs.astype(np.int64)
+        return pairs.holds(starts, hashes, counts, ids, value), counts[ids] > 0
 
     def phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
         """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase): first
@@ -402,15 +416,22 @@ class FastIndex:
         self._phrases = {}
 
     def _phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
-        if len(words) < 2 or not len(docs):
+        kind = pairs.kind_of(fieldname)
+        if len(words) < 2 or not len(docs) or kind is None:
             return self._positions_match(fieldname, words, docs)
-        offsets, counts, hashes = self.pair_table()
-        keep = np.ones(len(docs), dtype=bool)
-        for value in pairs.phrase_pair_hashes(words):
+        keep = np.ones(len(docs), dtype=bool)  # holds every pair so far, or has no column value
+        known = np.zeros(len(docs), dtype=bool)
+        for i, value in enumerate(pairs.phrase_pair_hashes(words, kind)):
             where = np.flatnonzero(keep)
-            keep[where] = pairs.holds(offsets, hashes, counts, docs[where].astype(np.int64), value)
-        ok = np.zeros(len(docs), dtype=bool)
-        where = np.flatnonzero(keep)
+            found, has = self.pairs_hold(docs[where], value)
+            if i == 0:
+                known[where] = has
+            keep[where] = found | ~has
+        # two words: holding the pair IS the phrase (search/pairs.py); longer phrases, and documents
+        # without a column value, are decided on positions
+        exact = len(words) == 2
+        ok = keep & known if exact else np.zeros(len(docs), dtype=bool)
+        where = np.flatnonzero(keep & ~known if exact else keep)
         if len(where):
             ok[where] = self._positions_match(fieldname, words, docs[where])
         return ok
@@ -597,6 +618,12 @@ class FastIndex:
             return [(int(docs[i]), 0.0) for i in order[:k]]
         if not self.scorable(query):
             return self._whoosh_top(query, docs, k, weighting)
+        if len(docs) <= FIRST_BATCH:  # few documents: exact scores at once (spans checked), no bounds pass
+            exact = _Scoring(self, stats or SearcherStats(self.searcher), B, K1, exact=True)
+            matched, scores = exact.node(query, docs)
+            if exact.checked_spans:  # as _verified_top: documents whose spans fail are left out
+                return _best(docs[matched], scores[matched], k)
+            return _best(docs, scores, k)
         scoring = _Scoring(self, stats or SearcherStats(self.searcher), B, K1, exact=False)
         _, upper = scoring.node(query, docs)
         if not scoring.approximated:
@@ -654,9 +681,13 @@ def _leaf_pairs(reader: object) -> tuple[np.ndarray, np.ndarray] | None:
         if key in _PAIR_SEGMENTS:
             return _PAIR_SEGMENTS[key]
     table = pairs.leaf_table(reader)
+    _remember_pairs(key, table)
+    return table
+
+
+def _remember_pairs(key: str, table: tuple[np.ndarray, np.ndarray] | None) -> None:
     with _PAIR_LOCK:
         _PAIR_SEGMENTS[key] = table
-    return table
 
 
 def _forget_other_segments(readers: Iterable[object]) -> None:
@@ -717,6 +748,7 @@ class _Scoring:
     def __init__(self, fast: FastIndex, stats: Statistics, B: float, K1: float, exact: bool) -> None:
         self.fast, self.stats, self.B, self.K1, self.exact = fast, stats, B, K1, exact
         self.approximated = False  # set when a span was read as AND (scores are then upper bounds)
+        self.checked_spans = False  # set when spans were checked on positions / pairs (exact mode)
         self._stats: dict[tuple[str, str], tuple[float, float]] = {}
 
     def _stat(self, fieldname: str, text: str) -> tuple[float, float]:
@@ -789,6 +821,7 @@ class _Scoring:
             scores = scores + s
         if matched.any():
             if self.exact:
+                self.checked_spans = True
                 where = np.flatnonzero(matched)
                 matched[where] = self.fast.spans_match(fieldname, words, slop, ordered, mindist, docs[where])
             else:

@@ -13,9 +13,9 @@ from search import analysis
 SNIPPET_CHARS = 220
 MAX_SCAN_CHARS = 300_000
 WINDOW_CHARS = 800  # text after the first match in which a second fragment is looked for
-_CHUNK = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
-CHUNKS_CACHED = 100_000  # analysed whitespace chunks kept (the chains never look across whitespace)
+CHUNKS_CACHED = 100_000  # analysed whitespace chunks kept per language (the chains never look across whitespace)
+FIRST_WINDOW_CHARS = 2048  # first window in which first_match looks, then 4x larger ones
 
 
 class _MarkFormatter(wh.Formatter):
@@ -41,41 +41,76 @@ def query_terms(query: Query | None, fieldname: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=CHUNKS_CACHED)
-def _chunk_tokens(chunk: str, lang: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, term) of each token of one whitespace-free chunk, as the highlighter analyses it (stops kept)."""
-    return tuple((t.startchar, t.endchar, t.text) for t in analysis.analyzer(lang)(chunk, chars=True, mode="query", removestops=False))
+# lang -> chunk -> (its terms as a set, its (start, end, term) tokens); plain dicts, not lru_cache:
+# a snippet looks up every chunk up to its first match, and a dict probe costs a fraction of a
+# two-argument lru_cache call. Emptied when full (a few thousand chunks make the working set).
+_CHUNKS: dict[str, dict[str, tuple[frozenset[str], tuple[tuple[int, int, str], ...]]]] = {}
 
 
-@lru_cache(maxsize=CHUNKS_CACHED)
-def _chunk_terms(chunk: str, lang: str) -> frozenset[str]:
-    """The terms of one chunk as a set: a match test is then one C-level isdisjoint call."""
-    return frozenset(t for _, _, t in _chunk_tokens(chunk, lang))
+def _analysed(chunk: str, lang: str) -> tuple[frozenset[str], tuple[tuple[int, int, str], ...]]:
+    """(terms, tokens) of one whitespace-free chunk as the highlighter analyses it (stops kept), cached."""
+    cache = _CHUNKS.get(lang)
+    if cache is None:
+        cache = _CHUNKS.setdefault(lang, {})
+    got = cache.get(chunk)
+    if got is None:
+        tokens = tuple(
+            (t.startchar, t.endchar, t.text)
+            for t in analysis.analyzer(lang)(chunk, chars=True, mode="query", removestops=False)
+        )
+        got = (frozenset(t for _, _, t in tokens), tokens)
+        if len(cache) >= CHUNKS_CACHED:
+            cache.clear()
+        cache[chunk] = got
+    return got
 
 
 def _matches(chunk: str, terms: frozenset[str], lang: str) -> bool:
-    return not terms.isdisjoint(_chunk_terms(chunk, lang))
+    return not terms.isdisjoint(_analysed(chunk, lang)[0])
 
 
 def first_match(text: str, terms: frozenset[str], lang: str) -> int:
-    """Character offset of the first chunk of `text` holding one of `terms`, or -1 (why: look only there)."""
+    """Character offset of the first chunk of `text` holding one of `terms`, or -1 (why: look only there).
+
+    The text is split in growing windows cut at whitespace: most first matches are in the first
+    kilobytes, and splitting a whole long text costs more than analysing its first chunks.
+    """
     disjoint = terms.isdisjoint
-    for chunk in dict.fromkeys(text.split()):  # unique chunks in order of first appearance
-        if not disjoint(_chunk_terms(chunk, lang)):
-            return text.find(chunk)
+    cache = _CHUNKS.get(lang) or _CHUNKS.setdefault(lang, {})
+    start, step, size = 0, FIRST_WINDOW_CHARS, len(text)
+    while start < size:
+        end = _boundary(text, start + step, forward=True) if start + step < size else size
+        for chunk in text[start:end].split():
+            got = cache.get(chunk) or _analysed(chunk, lang)
+            if not disjoint(got[0]):
+                return text.find(chunk)
+        start, step = end, step * 4
     return -1
 
 
 def _marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
-    """(start, end) of every matching token in text[start:end], through the chunk cache (the chains never look across whitespace)."""
-    out = []
+    """(start, end) of every matching token in text[start:end], through the chunk cache (the chains never look across whitespace).
+
+    The distinct chunks of the window are tested (a split in C, one probe each); only a matching
+    chunk is located, at each of its occurrences bounded by whitespace or by the window's edges,
+    i.e. exactly where a scan of the window's whitespace-free runs would find it.
+    """
+    out: list[tuple[int, int]] = []
     disjoint = terms.isdisjoint
-    for m in _CHUNK.finditer(text, start, end):
-        if disjoint(_chunk_terms(m.group(), lang)):
+    cache = _CHUNKS.get(lang) or _CHUNKS.setdefault(lang, {})
+    for chunk in set(text[start:end].split()):
+        found, tokens = cache.get(chunk) or _analysed(chunk, lang)
+        if disjoint(found):
             continue
-        for s, e, term in _chunk_tokens(m.group(), lang):
-            if term in terms:
-                out.append((m.start() + s, m.start() + e))
+        hits = [(s, e) for s, e, term in tokens if term in terms]
+        size = len(chunk)
+        at = text.find(chunk, start, end)
+        while at >= 0:
+            after = at + size
+            if (at == start or text[at - 1].isspace()) and (after == end or text[after].isspace()):
+                out.extend((at + s, at + e) for s, e in hits)
+            at = text.find(chunk, at + 1, end)
+    out.sort()
     return out
 
 

@@ -1,20 +1,24 @@
-"""Hashes of each document's adjacent-term pairs, kept in a per-document column, so a phrase query
-checks its candidates against a few integers before it decodes any word positions.
+"""Hashes of each document's adjacent-term pairs, per field kind, kept in a per-document column, so a
+two-word phrase is decided without decoding any word positions.
 
-Why: a phrase is decided on positions, and Whoosh stores positions pickled per posting block; for two
-common words nearly every block of both terms had to be unpickled (phrase p95 10.8× FTS5 at 100k
-documents, benchmarks/README.md). The candidates of a two-word phrase (documents holding both words)
-number in the thousands; those whose pair column holds the pair's hash are the real hits plus, in
-theory, a 32-bit collision. Positions still decide for those few, so results stay exact.
+Why: Whoosh stores positions pickled per posting block; checking a phrase on positions means one zlib
++ unpickle of a 128-posting block per candidate and word (~70 µs), so a phrase of two common words
+cost milliseconds per page at 100k documents (benchmarks/README.md). A document's column holds the
+sorted 64-bit hashes of its (title or body, term at p, term at p + 1) pairs. For a two-word phrase
+in a title or body field, "the pair's hash is in the column" is the phrase test itself, up to a
+64-bit collision (about 4,096 / 2^64 per candidate at most, i.e. never in practice); longer phrases
+use the column to drop candidates and decide the rest on positions.
 
 Measured alternatives: pair terms in an inverted field (hashed into 65,536 buckets to bound the term
 table) cost +33 % indexing CPU, one posting per pair through Whoosh's writer; this column costs one
-value per document. Documents with more than MAX_PAIRS distinct pairs store nothing and are always
-checked on positions (the column's size stays bounded by MAX_PAIRS × 4 bytes per document).
+value per document. A 32-bit version of this column could only filter (a collision per ~2^32 / 300
+candidates is a wrong hit now and then), so positions had to confirm every hit. Documents with more
+than MAX_PAIRS distinct pairs store nothing ("unknown") and are always checked on positions (the
+column stays bounded by MAX_PAIRS × 8 bytes per document).
 """
 from __future__ import annotations
 
-import zlib
+import hashlib
 from functools import lru_cache
 from typing import Iterable
 
@@ -23,28 +27,38 @@ from whoosh.fields import COLUMN
 
 from search import analysis
 
-FIELD = "wordpairs"
+FIELD = "wordpairs64"  # a new name: an index of schema 2 (32-bit "wordpairs") reads as having no column
 MAX_PAIRS = 4096
-_MIX = np.uint64(0x9E3779B1)  # odd multiplier: (first, second) and (second, first) hash apart
-_MASK = np.uint64(0xFFFFFFFF)
+KINDS = ("title", "body")  # the text fields a column value covers, in the order of its texts
+_MASK = (1 << 64) - 1
+_MIX = 0x9E3779B97F4A7C15  # odd: (first, second) and (second, first) hash apart
+_KIND_SALT = {kind: int.from_bytes(hashlib.blake2b(kind.encode(), digest_size=8).digest(), "little") for kind in KINDS}
 
 
 @lru_cache(maxsize=1 << 18)
 def term_hash(term: str) -> int:
-    """32-bit hash of one analysed term (stable across processes, unlike hash())."""
-    return zlib.crc32(term.encode("utf-8"))
+    """64-bit hash of one analysed term (stable across processes, unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _mix(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    return ((first.astype(np.uint64) * _MIX) ^ second.astype(np.uint64)) & _MASK
+def _mix(first: np.ndarray, second: np.ndarray, kind: str) -> np.ndarray:
+    """Pair hashes of uint64 term hashes, wrapping mod 2^64 as pair_hash does with Python ints."""
+    salted = first ^ np.uint64(_KIND_SALT[kind])
+    return (salted * np.uint64(_MIX)) ^ second
 
 
-def pair_hash(first: str, second: str) -> int:
-    """Hash of `first` directly followed by `second` (analysed terms)."""
-    return int(_mix(np.array([term_hash(first)]), np.array([term_hash(second)]))[0])
+def pair_hash(first: str, second: str, kind: str = "body") -> int:
+    """Hash of `first` directly followed by `second` (analysed terms) in a field of `kind`."""
+    return (((term_hash(first) ^ _KIND_SALT[kind]) * _MIX) & _MASK) ^ term_hash(second)
 
 
-def pair_hashes(positions: dict[str, list[int]]) -> np.ndarray:
+def kind_of(fieldname: str) -> str | None:
+    """The kind of a text field name ("body_fr" -> "body"), None for a field the column does not cover."""
+    kind = fieldname.split("_", 1)[0]
+    return kind if kind in _KIND_SALT and "_" in fieldname else None
+
+
+def pair_hashes(positions: dict[str, list[int]], kind: str = "body") -> np.ndarray:
     """Sorted distinct hashes of every (term at p, term at p + 1) pair of a term -> positions map.
 
     Terms sharing a position (a compound's joined form beside its parts) each pair with every term
@@ -52,7 +66,7 @@ def pair_hashes(positions: dict[str, list[int]]) -> np.ndarray:
     loop over the positions, ~0.1 ms for a 500-word text), then the pairs are mixed at once.
     """
     if not positions:
-        return np.zeros(0, dtype=np.uint32)
+        return np.zeros(0, dtype=np.uint64)
     size = 1 + max(max(ps) for ps in positions.values())
     slots = [0] * size
     filled = bytearray(size)
@@ -68,7 +82,7 @@ def pair_hashes(positions: dict[str, list[int]]) -> np.ndarray:
     values = np.array(slots, dtype=np.uint64)
     present = np.frombuffer(bytes(filled), dtype=np.uint8).astype(bool)
     both = present[:-1] & present[1:]
-    out = _mix(values[:-1][both], values[1:][both])
+    out = _mix(values[:-1][both], values[1:][both], kind)
     if shared:
         at: dict[int, list[int]] = {}
         for p, h in shared:
@@ -83,32 +97,32 @@ def pair_hashes(positions: dict[str, list[int]]) -> np.ndarray:
                             extra.append((o, h) if first_side else (h, o))
         if extra:
             pairs_arr = np.array(extra, dtype=np.uint64)
-            out = np.concatenate([out, _mix(pairs_arr[:, 0], pairs_arr[:, 1])])
-    return np.unique(out.astype(np.uint32))
+            out = np.concatenate([out, _mix(pairs_arr[:, 0], pairs_arr[:, 1], kind)])
+    return np.unique(out)
 
 
-def phrase_pair_hashes(words: Iterable[str]) -> list[int]:
+def phrase_pair_hashes(words: Iterable[str], kind: str = "body") -> list[int]:
     """The pair hashes every document matching the phrase `words` (consecutive terms) must hold."""
     words = list(words)
-    return list(dict.fromkeys(pair_hash(a, b) for a, b in zip(words, words[1:])))
+    return list(dict.fromkeys(pair_hash(a, b, kind) for a, b in zip(words, words[1:])))
 
 
 class PairsColumn(COLUMN):
-    """Column of little-endian uint32 pair hashes per document; its value is (latin language, texts...).
+    """Column of little-endian uint64 pair hashes per document; its value is (latin language, title, body).
 
-    Analyses the texts through analysis.index_positions (which hands back the body field's result for
-    the same text object), so Whoosh's own writer and Arshif's write the same bytes. An empty value
+    Analyses the texts through analysis.index_positions (which hands back the field's result for the
+    same text object), so Whoosh's own writer and Arshif's write the same bytes. An empty value
     means "unknown": the document is always checked on positions.
     """
 
     def to_column_value(self, value: object) -> bytes:
         """The column bytes of one document."""
         lang, *texts = value  # type: ignore[misc]
-        parts = [pair_hashes(analysis.index_positions(text, lang)) for text in texts if text]
-        found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint32)
+        parts = [pair_hashes(analysis.index_positions(text, lang), kind) for kind, text in zip(KINDS, texts) if text]
+        found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
         if len(found) > MAX_PAIRS:
             return b""
-        return found.astype("<u4").tobytes()
+        return found.astype("<u8").tobytes()
 
     def to_bytes(self, value: object) -> bytes:
         return self.to_column_value(value)
@@ -118,35 +132,38 @@ def leaf_table(reader: object) -> tuple[np.ndarray, np.ndarray] | None:
     """(per-document hash counts, all hashes in document order) of one segment, or None when the
     segment has no pair column. Reads the column's data and length array whole (Whoosh 2.7.5 layout
     of VarBytesColumn, pinned like the posting blocks in search/fastpath.py)."""
-    if not reader.has_column(FIELD):  # type: ignore[attr-defined]
-        return None
+    schema = getattr(reader, "schema", None)
+    if schema is None or FIELD not in schema or not reader.has_column(FIELD):  # type: ignore[attr-defined]
+        return None  # an index from before the column (or from schema 2): positions decide
     column = reader.column_reader(FIELD, translate=False)  # type: ignore[attr-defined]
     lengths = np.asarray(column._lengths, dtype=np.int64)
     total = int(lengths.sum())
     data = column._dbfile.get(column._basepos, total) if total else b""
-    if lengths.any() and (lengths % 4).any():
+    if lengths.any() and (lengths % 8).any():
         raise ValueError("unexpected pair column layout; is whoosh-reloaded still 2.7.5?")
-    return lengths // 4, np.frombuffer(data, dtype="<u4")
+    return lengths // 8, np.frombuffer(data, dtype="<u8")
 
 
 def holds(offsets: np.ndarray, hashes: np.ndarray, counts: np.ndarray, docs: np.ndarray, value: int) -> np.ndarray:
-    """For each of `docs`: whether its sorted hash slice holds `value`, or its slice is empty (unknown).
+    """For each of `docs`: whether its sorted hash slice holds `value` (False for an empty slice).
 
-    A binary search run on all documents at once: ~log2(slice length) vector steps.
+    A branch-free binary search run on all documents at once: each step halves every slice, moving
+    its base up where the middle value is still <= `value`; ~log2(longest slice) vector steps.
     """
-    lo = offsets[docs].copy()
-    end = lo + counts[docs]
-    hi = end.copy()
-    target = np.uint32(value)
-    active = lo < hi
-    while active.any():
-        mid = (lo + hi) // 2
-        below = np.zeros(len(docs), dtype=bool)
-        below[active] = hashes[mid[active]] < target
-        lo = np.where(active & below, mid + 1, lo)
-        hi = np.where(active & ~below, mid, hi)
-        active = lo < hi
+    base = offsets[docs].copy()
+    count = counts[docs]
+    size = count.copy()
+    target = np.uint64(value)
+    last = len(hashes) - 1
+    while True:
+        half = size // 2
+        if not half.any():
+            break
+        middle = base + half
+        step = (half > 0) & (hashes[np.minimum(middle, last)] <= target)
+        base = np.where(step, middle, base)
+        size -= half
     found = np.zeros(len(docs), dtype=bool)
-    inside = lo < end
-    found[inside] = hashes[lo[inside]] == target
-    return found | (counts[docs] == 0)
+    known = np.flatnonzero(count > 0)
+    found[known] = hashes[base[known]] == target
+    return found

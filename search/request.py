@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
@@ -70,28 +71,35 @@ class SearchRequest:
             filters.pop("month", None) if not current else None
         return replace(self, filters=filters, page=1)
 
+    @cached_property
+    def _page1_params(self) -> tuple[tuple[str, str], ...]:
+        """(name, "name=value" encoded) of every parameter of this request on page 1, encoded once
+        for all the facet URLs of a page (the query text is the costly part to encode)."""
+        return tuple((k, urlencode([(k, v)])) for k, v in replace(self, page=1).to_params())
+
     def toggle_url_maker(self, name: str, base: str = "/search") -> "Callable[[str], str]":
         """A function value -> self.toggled(name, value).url(base), encoding the unchanged parameters
-        once (a result page builds one URL per facet value shown)."""
+        once per request (a result page builds one URL per facet value shown)."""
         def one_at_a_time(value: str) -> str:
             return self.toggled(name, value).url(base)
 
         if name not in FILTER_PARAMS:
             return one_at_a_time
-        page1 = replace(self, page=1, filters={k: v for k, v in self.filters.items() if k != name})
-        params = page1.to_params()
-        # the toggled facet's values go where to_params puts them: after the filters that come before it
-        before_names = set(FILTER_PARAMS[: FILTER_PARAMS.index(name)])
-        cut = (1 if self.q else 0) + sum(len(page1.filters.get(n, ())) for n in before_names)
-        head, tail = urlencode(params[:cut]), urlencode(params[cut:])
         current = tuple(self.filters.get(name, ()))
+        parts: list[str] = []  # head and tail around the toggled facet, computed on the first call
 
         def url(value: str) -> str:
             if name == "year" and current == (value,):  # leaving the last year also drops its months
                 return one_at_a_time(value)
+            if not parts:
+                # the toggled facet's values go where to_params puts them: after the filters before it
+                before = {"q", *FILTER_PARAMS[: FILTER_PARAMS.index(name)]}
+                others = [(k, enc) for k, enc in self._page1_params if k != name]
+                cut = sum(1 for k, _ in others if k in before)
+                parts.extend(("&".join(enc for _, enc in others[:cut]), "&".join(enc for _, enc in others[cut:])))
             values = [v for v in current if v != value] if value in current else [*current, value]
             middle = urlencode([(name, v) for v in values])
-            query = "&".join(part for part in (head, middle, tail) if part)
+            query = "&".join(part for part in (parts[0], middle, parts[1]) if part)
             return base + ("?" + query if query else "")
 
         return url

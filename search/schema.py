@@ -9,7 +9,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search import analysis
 from search.pairs import FIELD as PAIRS_FIELD, PairsColumn
 
-SCHEMA_VERSION = "2"  # 2: the wordpairs column (search/pairs.py)
+SCHEMA_VERSION = "3"  # 2: the wordpairs column (search/pairs.py); 3: its hashes 64-bit, per field kind
 STAMP_FILE = "arshif-version.json"
 
 # Facets shown to users, in display order; each is a comma-separated KEYWORD field.

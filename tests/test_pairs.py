@@ -1,4 +1,4 @@
-"""The pair-hash column narrows phrase candidates without ever losing a hit (real index in tmp_path)."""
+"""The pair-hash column decides two-word phrases and narrows longer ones exactly as positions do (real index in tmp_path)."""
 from __future__ import annotations
 
 import random
@@ -53,15 +53,37 @@ def test_terms_sharing_a_position_pair_with_the_next_position() -> None:
                 assert pairs.pair_hash(a, b) in found
 
 
-def test_holds_searches_each_documents_slice_and_keeps_unknown_documents() -> None:
+def test_holds_searches_each_documents_slice() -> None:
     counts = np.array([3, 0, 2], dtype=np.int64)
-    hashes = np.array([1, 5, 9, 2, 5], dtype=np.uint32)
+    hashes = np.array([1, 5, 9, 2, 5], dtype=np.uint64)
     offsets = np.cumsum(counts) - counts
     docs = np.arange(3)
-    assert pairs.holds(offsets, hashes, counts, docs, 5).tolist() == [True, True, True]
-    assert pairs.holds(offsets, hashes, counts, docs, 9).tolist() == [True, True, False]
-    assert pairs.holds(offsets, hashes, counts, docs, 3).tolist() == [False, True, False]
-    assert pairs.holds(offsets, hashes, counts, docs, 1).tolist() == [True, True, False]
+    assert pairs.holds(offsets, hashes, counts, docs, 5).tolist() == [True, False, True]
+    assert pairs.holds(offsets, hashes, counts, docs, 9).tolist() == [True, False, False]
+    assert pairs.holds(offsets, hashes, counts, docs, 3).tolist() == [False, False, False]
+    assert pairs.holds(offsets, hashes, counts, docs, 1).tolist() == [True, False, False]
+    big = np.array([2**64 - 1], dtype=np.uint64)  # the top of the 64-bit range compares as unsigned
+    assert pairs.holds(np.zeros(1, np.int64), big, np.ones(1, np.int64), np.arange(1), 2**64 - 1).tolist() == [True]
+
+
+def test_holds_equals_set_membership_on_random_slices() -> None:
+    rng = np.random.default_rng(2)
+    counts = rng.integers(0, 40, 300)
+    slices = [np.unique(rng.integers(0, 2**64 - 1, c, dtype=np.uint64, endpoint=True)) for c in counts]
+    counts = np.array([len(x) for x in slices], dtype=np.int64)
+    hashes = np.concatenate(slices)
+    offsets = np.cumsum(counts) - counts
+    docs = np.sort(rng.choice(300, 120, replace=False))
+    for value in [int(x) for x in hashes[::7]] + [0, 2**64 - 1, 12345]:
+        want = [value in set(slices[d].tolist()) for d in docs]
+        assert pairs.holds(offsets, hashes, counts, docs, value).tolist() == want
+
+
+def test_pair_hashes_are_per_field_kind_and_ordered() -> None:
+    assert pairs.pair_hash("a", "b", "title") != pairs.pair_hash("a", "b", "body")
+    assert pairs.pair_hash("a", "b") != pairs.pair_hash("b", "a")
+    assert pairs.kind_of("body_fr") == "body" and pairs.kind_of("title_en") == "title"
+    assert pairs.kind_of("path") is None and pairs.kind_of("body") is None
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["one-process", "two-processes"])
@@ -104,31 +126,50 @@ def test_phrase_match_with_the_filter_equals_positions_alone(index) -> None:
         assert fast.phrase_match("body_fr", words, docs).tolist() == fast._positions_match("body_fr", words, docs).tolist(), words
 
 
-def test_the_filter_drops_documents_holding_both_words_apart(index) -> None:
+def test_the_column_drops_documents_holding_both_words_apart(index) -> None:
     searcher, fast, bodies = index
-    offsets, counts, hashes = fast.pair_table()
     dropped = 0
     for words in _phrases(bodies, 9, 200):
         docs = fast.hits(None)
         both = np.logical_and.reduce([np.isin(docs, fast.postings("body_fr", w)[0]) for w in words])
-        candidates = docs[both].astype(np.int64)
+        candidates = docs[both]
         kept = np.ones(len(candidates), dtype=bool)
-        for value in pairs.phrase_pair_hashes(words):
-            kept &= pairs.holds(offsets, hashes, counts, candidates, value)
-        exact = fast._positions_match("body_fr", words, docs[both])
+        for value in pairs.phrase_pair_hashes(words, "body"):
+            found, known = fast.pairs_hold(candidates, value)
+            kept &= found | ~known
+        exact = fast._positions_match("body_fr", words, candidates)
         assert not (exact & ~kept).any()  # never a hit lost
+        if len(words) == 2:  # and for two words the column alone is the answer
+            _, known = fast.pairs_hold(candidates, pairs.pair_hash(*words))
+            assert (kept[known] == exact[known]).all(), words
         dropped += int((~kept).sum())
-    assert dropped > 100  # and most non-adjacent candidates never reach the positions
+    assert dropped > 100  # most non-adjacent candidates never reach the positions
 
 
 def test_a_document_with_too_many_pairs_is_still_found(index) -> None:
     searcher, fast, bodies = index
     last = len(bodies) - 1
-    offsets, counts, hashes = fast.pair_table()
     docnum = searcher.document_number(id=f"doc{last:04d}")
-    assert counts[docnum] == 0  # stored as unknown
+    _, known = fast.pairs_hold(np.array([docnum], dtype=np.int32), 0)
+    assert not known[0]  # stored as unknown
     words = analysis.tokens(f"mot{pairs.MAX_PAIRS - 1} suivant{pairs.MAX_PAIRS - 1}", "fr")
     assert fast.phrase_match("body_fr", words, fast.hits(None)).sum() == 1
+
+
+def test_a_pair_in_the_title_is_not_a_phrase_of_the_body(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), schema_mod.build_schema())
+    with IndexWriter(ix) as writer:
+        writer.add(make_record(0, "pilotage des travaux du comité", title="Comité de pilotage"))
+        writer.add(make_record(1, "le comité de pilotage se réunit", title="Réunion"))
+    words = analysis.tokens("comité pilotage", "fr")
+    with ix.searcher() as searcher:
+        fast = FastIndex(searcher, ())
+        docs = fast.hits(None)
+        body = fast.phrase_match("body_fr", words, docs).tolist()
+        title = fast.phrase_match("title_fr", words, np.array([d for d in docs if searcher.stored_fields(d)["id"] == "doc0000"], dtype=np.int32)).tolist()
+        assert [searcher.stored_fields(d)["id"] for d, ok in zip(docs.tolist(), body) if ok] == ["doc0001"]
+        assert title == [True]
+    ix.close()
 
 
 def test_whoosh_writer_and_ours_write_the_same_column(tmp_path: Path) -> None:
@@ -155,12 +196,12 @@ def test_whoosh_writer_and_ours_write_the_same_column(tmp_path: Path) -> None:
     assert sum(len(v) > 0 for v in values[0].values()) > 100
 
 
-def _reference_pairs(positions: dict[str, list[int]]) -> set[int]:
+def _reference_pairs(positions: dict[str, list[int]], kind: str = "body") -> set[int]:
     at: dict[int, list[str]] = {}
     for term, poses in positions.items():
         for p in poses:
             at.setdefault(p, []).append(term)
-    return {pairs.pair_hash(a, b) for p, terms in at.items() for a in terms for b in at.get(p + 1, [])}
+    return {pairs.pair_hash(a, b, kind) for p, terms in at.items() for a in terms for b in at.get(p + 1, [])}
 
 
 def test_pair_hashes_equal_a_plain_reference() -> None:
@@ -174,3 +215,30 @@ def test_pair_hashes_equal_a_plain_reference() -> None:
             for term in rng.sample("abcdefg", rng.choice((1, 1, 1, 2, 3))):
                 positions.setdefault(term, []).append(p)
         assert set(pairs.pair_hashes(positions).tolist()) == _reference_pairs(positions), positions
+
+
+def test_an_index_without_the_column_answers_phrases_on_positions(tmp_path: Path) -> None:
+    """An index of schema 2 (32-bit "wordpairs") is served until its rebuild: no 64-bit column there."""
+    from whoosh.fields import COLUMN
+
+    schema = schema_mod.build_schema()
+    schema.remove(pairs.FIELD)
+    schema.add("wordpairs", COLUMN())
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    bodies = _bodies(6, 150)
+    writer = ix.writer()
+    for i, body in enumerate(bodies):
+        fields = record_fields(_record(i, body))
+        fields["wordpairs"] = fields.pop(pairs.FIELD) and b"\x01\x02\x03\x04"
+        writer.add_document(**fields)
+    writer.commit()
+    with ix.searcher() as searcher:
+        fast = FastIndex(searcher, ())
+        docs = fast.hits(None)
+        found = 0
+        for words in _phrases(bodies, 3, 60):
+            got = fast.phrase_match("body_fr", words, docs)
+            assert got.tolist() == fast._positions_match("body_fr", words, docs).tolist(), words
+            found += int(got.sum())
+        assert found > 0
+    ix.close()

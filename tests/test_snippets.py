@@ -1,0 +1,84 @@
+"""Snippets: the first match found window by window equals a plain scan; marks land on the matched words."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from search import analysis, highlight
+
+WORDS = (
+    "le comité de pilotage du programme Marhaba a examiné les demandes des Marocains résidant à "
+    "l'étranger ; مرحبا مغاربة العالم الهجرة التعاون مع بلجيكا لجنة القيادة المجلس الرجل"
+).split()
+
+
+def _plain_first_match(text: str, terms: frozenset[str], lang: str) -> int:
+    """Reference: analyse every chunk in order, no windows, no cache."""
+    for chunk in text.split():
+        if {t.text for t in analysis.analyzer(lang)(chunk, mode="query", removestops=False)} & terms:
+            return text.find(chunk)
+    return -1
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_first_match_equals_a_plain_scan_across_windows(lang: str) -> None:
+    rng = random.Random(8)
+    for _ in range(150):
+        filler = " ".join(rng.choice(WORDS[:14]) for _ in range(rng.choice((5, 300, 1500))))
+        needle = rng.choice(WORDS[14:] + ["Tanger-Tétouan", "AMUDDU"])
+        cut = rng.randrange(len(filler) + 1)
+        cut = filler.rfind(" ", 0, cut) + 1
+        text = filler[:cut] + needle + " " + filler[cut:] if rng.random() < 0.8 else filler
+        terms = frozenset(analysis.tokens(needle, lang))
+        assert highlight.first_match(text, terms, lang) == _plain_first_match(text, terms, lang)
+
+
+def test_a_match_past_the_first_window_is_found() -> None:
+    text = "accueil " * (highlight.FIRST_WINDOW_CHARS // 4) + "Marhaba et la suite"
+    found = highlight.first_match(text, frozenset(analysis.tokens("Marhaba", "fr")), "fr")
+    assert found == text.index("Marhaba") > highlight.FIRST_WINDOW_CHARS
+
+
+def test_snippet_marks_french_and_arabic_words_in_the_original_text() -> None:
+    text = "Le Comité de pilotage s'est réuni. " + "accueil " * 50 + "اجتمع المجلس في الرباط"
+    fr = highlight.snippet(text, frozenset(analysis.tokens("comités", "fr")), "fr")
+    assert "<mark>Comité</mark>" in fr
+    ar = highlight.snippet(text, frozenset(analysis.tokens("مجلس", "fr")), "fr")
+    assert "<mark>المجلس</mark>" in ar and "Comité" not in ar
+
+
+def test_the_chunk_cache_empties_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(highlight, "CHUNKS_CACHED", 3)
+    monkeypatch.setattr(highlight, "_CHUNKS", {"fr": {str(i): (frozenset(), ()) for i in range(10)}})
+    terms = frozenset(analysis.tokens("pilotage", "fr"))
+    text = "un deux trois quatre cinq six pilotage"
+    for _ in range(2):
+        assert highlight.first_match(text, terms, "fr") == text.index("pilotage")
+    assert len(highlight._CHUNKS["fr"]) <= 3
+
+
+def _plain_marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
+    """Reference: every whitespace-free run of the window, analysed in order."""
+    import re
+
+    out = []
+    for m in re.finditer(r"\S+", text[:end]):
+        if m.end() <= start:
+            continue
+        s0 = max(m.start(), start)
+        for t in analysis.analyzer(lang)(text[s0 : m.end()], chars=True, mode="query", removestops=False):
+            if t.text in terms:
+                out.append((s0 + t.startchar, s0 + t.endchar))
+    return out
+
+
+def test_marks_equal_a_scan_of_the_window_runs() -> None:
+    rng = random.Random(4)
+    vocab = WORDS + ["Tanger-Tétouan-Al", "Hoceïma", "l'OIM", "AMUDDU,", "(Marhaba)", "comité\u00a0de"]
+    for _ in range(300):
+        text = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 120)))
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.randint(1, 900))
+        terms = frozenset(analysis.tokens(" ".join(rng.sample(vocab, 3)), "fr"))
+        assert sorted(highlight._marks(text, start, end, terms, "fr")) == sorted(_plain_marks(text, start, end, terms, "fr"))
