@@ -19,7 +19,7 @@ from whoosh.searching import Searcher
 from search import schema as schema_mod
 from search.errors import NotFound, QueryError
 from search.facets import FacetTable, facet_values
-from search.fastpath import FastIndex
+from search.fastpath import FastIndex, intersect_sorted
 from search.highlight import matching_pages, snippet
 from search.index_dir import recover
 from search.query import Notice, ParsedQuery, Resolver, build_query, date_bound
@@ -421,7 +421,7 @@ _EMPTY = np.zeros(0, dtype=np.int32)
 
 def _and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Intersection of two sorted unique document arrays."""
-    return np.intersect1d(a, b, assume_unique=True)
+    return intersect_sorted(a, b)
 
 
 def _intersect(base: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:

@@ -416,8 +416,10 @@ class FastIndex:
         self._phrases = {}
 
     def _phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
+        if not len(docs):
+            return np.zeros(0, dtype=bool)
         kind = pairs.kind_of(fieldname)
-        if len(words) < 2 or not len(docs) or kind is None:
+        if len(words) < 2 or kind is None:
             return self._positions_match(fieldname, words, docs)
         keep = np.ones(len(docs), dtype=bool)  # holds every pair so far, or has no column value
         known = np.zeros(len(docs), dtype=bool)
@@ -470,7 +472,7 @@ class FastIndex:
             for other in parts[1:]:
                 if not len(out):
                     break
-                out = np.intersect1d(out, other, assume_unique=True)
+                out = intersect_sorted(out, other)
             return out
         if isinstance(q, Q.Or):
             return self._union([self._match(c) for c in q.subqueries])
@@ -700,6 +702,24 @@ def _forget_other_segments(readers: Iterable[object]) -> None:
 def _entry_bytes(value: tuple[np.ndarray, np.ndarray]) -> int:
     """What a cached posting list costs: its arrays plus the fixed overhead of two arrays and a key."""
     return value[0].nbytes + value[1].nbytes + 400
+
+
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection of two sorted arrays of distinct document numbers, sorted.
+
+    np.intersect1d sorts both arrays joined: ~0.2 ms for any query against the 100k visible
+    documents. A few ids are looked up by binary search instead; many by a membership mask.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    if len(a) * 32 < len(b):
+        where = np.minimum(np.searchsorted(b, a), len(b) - 1)
+        return a[b[where] == a]
+    mask = np.zeros(int(max(a[-1], b[-1])) + 1, dtype=bool)
+    mask[b] = True
+    return a[mask[a]]
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

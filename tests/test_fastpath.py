@@ -101,3 +101,16 @@ def test_date_sort_matches_whoosh_keys(fast_index):
     keys = [searcher.stored_fields(d).get("date", "") for d, _ in newest]
     expected = [h.get("date", "") for h in searcher.search(Q.Every(), sortedby="date", reverse=True, limit=10)]
     assert keys == expected
+
+
+def test_intersect_sorted_equals_numpy_on_every_size_mix() -> None:
+    import numpy as np
+
+    from search.fastpath import intersect_sorted
+
+    rng = np.random.default_rng(5)
+    for small, large in ((0, 10), (1, 1), (3, 5000), (200, 5000), (4000, 5000), (5000, 0)):
+        a = np.sort(rng.choice(20000, small, replace=False)).astype(np.int32)
+        b = np.sort(rng.choice(20000, large, replace=False)).astype(np.int32)
+        want = np.intersect1d(a, b, assume_unique=True).tolist()
+        assert intersect_sorted(a, b).tolist() == want and intersect_sorted(b, a).tolist() == want
