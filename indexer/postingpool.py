@@ -119,3 +119,10 @@ class TermPool(PostingPool):
 
     def iter_postings(self) -> Iterator[Posting]:
         return self.items()
+
+    def grouped_fields(self) -> dict[str, dict[bytes, _Postings]] | None:
+        """The postings by field and term, unsorted, while all of them are held in memory (None once a
+        run was spilled or tuples were moved out): what a per-term commit writes from directly."""
+        if self.runs or self.current:
+            return None
+        return self._fields

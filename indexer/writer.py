@@ -16,6 +16,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from indexer import termwriter
 from indexer.postingpool import TermPool
 from indexer.records import DocumentRecord
 from search import analysis
@@ -292,10 +293,17 @@ class _EmittedLengths:
 
 class PreAnalysingWriter(SegmentWriter):
     """Whoosh's segment writer, analysing our text fields through the chunk cache, remembering
-    their lengths for the commit and pooling postings by term (same segment bytes, less work)."""
+    their lengths for the commit, pooling postings by term and writing them term by term at commit
+    (same segment bytes, less work)."""
+
+    #: Write the commit's postings a term at a time (indexer/termwriter.py) when it can; False always
+    #: runs Whoosh's per-posting loop (the baseline of tests/test_termwriter.py and bench_commit).
+    fast_commit = True
 
     def __init__(self, ix: Index, **kwargs: object) -> None:
         super().__init__(ix, **kwargs)
+        self.commit_fallback: str | None = None  # why the last flush ran Whoosh's loop, None if it did not
+        self._boosted = False
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=kwargs.get("limitmb", 128))
         self._lengths: dict[tuple[int, str], int] = {}
         self._view = _SchemaView(self.schema, self._remember_length, self._emit)
@@ -323,6 +331,7 @@ class PreAnalysingWriter(SegmentWriter):
             for name in self._view.names:  # a document without the field has length 0 in it
                 self._lengths[(self.docnum, name)] = 0
             self._bulk = not any(name.startswith("_") for name in fields)  # "_boost", "_<field>_boost"
+            self._boosted = self._boosted or not self._bulk
             self._emitted_lengths.clear()
             super().add_document(**fields)
         finally:
@@ -333,6 +342,35 @@ class PreAnalysingWriter(SegmentWriter):
         """The reader the commit takes lengths from, answering our documents' lengths from memory."""
         unscored = frozenset(name for name, field in self.schema.items() if not field.scorable)
         return _KnownLengths(super().per_document_reader(), self._lengths, self._view.names, unscored)
+
+    def _fast_commit_fallback(self) -> tuple[str | None, dict | None]:
+        """(why Whoosh's loop must write this segment or None, the pool's postings by field and term)."""
+        if not self.fast_commit:
+            return "the per-term commit is switched off", None
+        if self._boosted:  # boosted weights are fine in the pool, but stay on Whoosh's path to be safe
+            return "a document had a boost or another '_' option", None
+        grouped = getattr(self.pool, "grouped_fields", None)
+        if grouped is None:
+            return f"the posting pool is a {type(self.pool).__name__}, not a TermPool", None
+        fields = grouped()
+        return termwriter.fallback_reason(self.codec, self.fieldwriter, self.schema, fields), fields
+
+    def _flush_segment(self) -> None:
+        """Write the segment's postings term by term when the pool holds them all in memory, else
+        through Whoosh's per-posting loop (same bytes either way)."""
+        reason, fields = self._fast_commit_fallback()
+        self.commit_fallback = reason
+        if reason is not None or fields is None:
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            termwriter.write_fields(self.fieldwriter, self.schema, lengths, fields)
+            self.fieldwriter.close()
+        finally:
+            if lengths is not None:
+                lengths.close()  # type: ignore[attr-defined]
 
 
 class _PreAnalysingTask(multiproc.SubWriterTask):
