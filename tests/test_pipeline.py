@@ -108,3 +108,19 @@ def test_sidecar_free_metadata_is_derived(indexed):
     assert "amuddu" in doc["program"].split(",")
     assert "enabel" in doc["partner"].split(",")
     assert doc["type"] == "agreement"
+
+
+def test_plain_text_is_extracted_again_and_other_formats_come_from_the_cache(tmp_path: Path):
+    from indexer.state import content_hash
+
+    corpus = write_corpus(tmp_path / "corpus")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    cached = {p.name.split(".")[0] for p in Path(settings.cache_dir).rglob("*.json.gz")}
+    files = [p for p in corpus.rglob("*") if p.is_file() and p.stat().st_size and p.suffix in (".txt", ".html")]
+    assert {content_hash(p) for p in files if p.suffix == ".html"} <= cached
+    assert not {content_hash(p) for p in files if p.suffix == ".txt"} & cached
+    # a new taxonomy relabels every document: the HTML from the cache, the text extracted again
+    settings.taxonomy.write_text(settings.taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = run_index(settings)
+    assert again.extracted == len({content_hash(p) for p in files if p.suffix == ".txt"})
