@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Iterator
 
 HEAD_CHARS = 3000  # the beginning of a document, where its date usually is
 TAIL_CHARS = 1500  # the end, for signature lines ("Fait à Rabat, le …")
@@ -58,6 +59,20 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"(?={_MONTH_FIRST})(?<!\w){_M}\s*,?\s*{_YEAR}", "month"),
     )
 )
+
+# Every match of _PATTERNS holds its year as a run of exactly four digits (a day, a month name, "/"
+# or spaces come before it; a non-digit after it) and only a few non-space characters around it:
+# before it at most a day with its suffix, "de", two month names with their dots, "/" and ","
+# (_BEFORE_YEAR), after it at most "-05-14" (_AFTER_YEAR); the look-arounds read one character
+# before a match and two after it (or a hijri mark and the letter after it). Only runs of white
+# space can make a match longer. So the patterns need only be run around four-digit runs
+# (_year_zones), and most windows have none. tests/test_labelling_equivalence.py checks the bounds.
+_MONTH_CHARS = max(len("".join(name.split())) for name in _MONTHS)
+_BEFORE_YEAR = 2 * _MONTH_CHARS + 10
+_AFTER_YEAR = 6
+_MARGIN = 8  # non-space characters added on each side of a year, beyond the look-arounds
+_DIGIT_RUN = re.compile(r"\d\d*")  # not \d+: a leading class lets the regex engine skip non-digits fast
+_SPACE = re.compile(r"\s")
 
 # Words right before a date (in folded text) that make it the document's own date.
 _CUES = re.compile(r"(?<!\w)(le|du|en|on|dated|في|يوم|بتاريخ)\W*$")
@@ -121,8 +136,9 @@ def _candidates(window: str, where: int, today: dt.date | None) -> list[_Candida
     """Every plausible date in a folded window, scored by cue words, position and precision."""
     found: list[_Candidate] = []
     taken: list[range] = []
+    zones = _year_zones(window)
     for pattern, precision in _PATTERNS:
-        for m in pattern.finditer(window):
+        for m in _zone_matches(pattern, window, zones):
             if m.groupdict().get("hijri"):
                 continue
             if any(m.start() in r or m.end() - 1 in r for r in taken):
@@ -142,6 +158,62 @@ def _candidates(window: str, where: int, today: dt.date | None) -> list[_Candida
             score += 1.0 if where == 0 and m.start() < 400 else 0.0
             found.append(_Candidate(FoundDate(iso, precision), score, where, m.start()))
     return found
+
+
+def _non_space(text: str) -> int:
+    """How many characters of `text` are not white space (what `\\s` does not match)."""
+    return len("".join(text.split()))
+
+
+def _reach_back(text: str, pos: int, need: int) -> int:
+    """A position before `pos` with at least `need` non-space characters up to `pos` (else 0)."""
+    width = 2 * need
+    while True:
+        start = max(0, pos - width)
+        if start == 0 or _non_space(text[start:pos]) >= need:
+            return start
+        width *= 4
+
+
+def _reach_forward(text: str, pos: int, need: int) -> int:
+    """A position after `pos` with at least `need` non-space characters from `pos`, moved on to the
+    next white space so that no digit run is cut (else the end of `text`)."""
+    width = 2 * need
+    end = min(len(text), pos + width)
+    while end < len(text) and _non_space(text[pos:end]) < need:
+        width *= 4
+        end = min(len(text), pos + width)
+    space = _SPACE.search(text, end)
+    return space.start() if space else len(text)
+
+
+def _year_zones(window: str) -> list[tuple[int, int]]:
+    """Disjoint spans of `window` that hold every match of _PATTERNS, found from its four-digit runs.
+
+    A search limited to a span sees the same characters as one over the whole window wherever a
+    match can be decided: a span reaches more non-space characters before and after each year in
+    it than a match and its look-arounds can hold, and ends at white space (no digit run is cut).
+    """
+    spans = []
+    for m in _DIGIT_RUN.finditer(window):
+        if m.end() - m.start() == 4:
+            start = _reach_back(window, m.start(), _BEFORE_YEAR + 1 + _MARGIN)
+            spans.append((start, _reach_forward(window, m.end(), _AFTER_YEAR + 2 + _MARGIN)))
+    zones: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if zones and start <= zones[-1][1]:
+            zones[-1] = (zones[-1][0], max(end, zones[-1][1]))
+        else:
+            zones.append((start, end))
+    if 2 * sum(end - start for start, end in zones) > len(window):
+        return [(0, len(window))]  # a table of years: one search is cheaper than many
+    return zones
+
+
+def _zone_matches(pattern: re.Pattern[str], window: str, zones: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(window)`, searched only inside `zones` (the same matches, see _year_zones)."""
+    for start, end in zones:
+        yield from pattern.finditer(window, start, end)
 
 
 def _alone_on_line(window: str, m: re.Match[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import filterfalse
 from typing import Iterator
 
 UNDETERMINED = "und"
@@ -37,6 +38,11 @@ _ARABIC_LETTER = re.compile(
     "\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]"
 )
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+# Runs of the same letters ("[x][x]*", not "[x]+": a leading class lets the regex engine skip other
+# characters fast): removing the runs and comparing lengths counts the letters without making one
+# string per letter.
+_ARABIC_RUN = re.compile(_ARABIC_LETTER.pattern + _ARABIC_LETTER.pattern + "*")
+_LATIN_RUN = re.compile(_LATIN_LETTER.pattern + _LATIN_LETTER.pattern + "*")
 _LINE = re.compile(r"[^\n\f]*(?:\n|\f|$)")
 # Addresses are letters without a language: left out of counts and detection.
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -81,7 +87,8 @@ class _Block:
 def script_counts(text: str) -> tuple[int, int]:
     """Count Arabic and Latin letters (outside URLs and e-mail addresses): the first, certain cue."""
     text = without_addresses(text)
-    return len(_ARABIC_LETTER.findall(text)), len(_LATIN_LETTER.findall(text))
+    size = len(text)
+    return size - len(_ARABIC_RUN.sub("", text)), size - len(_LATIN_RUN.sub("", text))
 
 
 @lru_cache(maxsize=1)
@@ -106,11 +113,33 @@ VOTE_MIN_HITS = 8
 VOTE_RATIO = 4
 
 
+def _words(text: str) -> list[str]:
+    """The words (letter runs) of `text`, in no particular order: whitespace-separated chunks made of
+    letters only are words as they are (str.split is much cheaper than the regex); only the other
+    chunks go through the regex. Letter runs never cross white space, so this finds the same words."""
+    chunks = text.split()
+    words = list(filter(str.isalpha, chunks))  # isalpha: every character is in [^\W\d_]
+    rest = list(filterfalse(str.isalpha, chunks))
+    if rest:
+        words += _WORD.findall(" ".join(rest))
+    return words
+
+
+def _function_word_counts(text: str) -> tuple[int, int]:
+    """How many French and English function words `text` holds (counts of pieces of a text add up)."""
+    words = _words(text.lower())
+    fr, en = _FUNCTION_WORDS["fr"], _FUNCTION_WORDS["en"]
+    return sum(map(fr.__contains__, words)), sum(map(en.__contains__, words))
+
+
 def function_word_vote(text: str) -> str | None:
     """'fr' or 'en' when function words point clearly one way, else None (let the detector decide)."""
-    words = _WORD.findall(text[:DETECT_CHARS].lower())
-    fr = sum(w in _FUNCTION_WORDS["fr"] for w in words)
-    en = sum(w in _FUNCTION_WORDS["en"] for w in words)
+    return _vote(_function_word_counts(text[:DETECT_CHARS]))
+
+
+def _vote(counts: tuple[int, int]) -> str | None:
+    """function_word_vote's decision from (French, English) counts."""
+    fr, en = counts
     if fr >= VOTE_MIN_HITS and fr >= VOTE_RATIO * max(en, 1):
         return "fr"
     if en >= VOTE_MIN_HITS and en >= VOTE_RATIO * max(fr, 1):
@@ -135,7 +164,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 def _blocks(text: str) -> list[_Block]:
     """Group lines into blocks broken at blank lines, page breaks, script changes and BLOCK_CHARS."""
     blocks: list[_Block] = []
-    start, parts, arabic, latin, script = 0, [], 0, 0, ""
+    start, parts, size, arabic, latin, script = 0, [], 0, 0, 0, ""
 
     def close() -> None:
         if parts:
@@ -144,32 +173,60 @@ def _blocks(text: str) -> list[_Block]:
     for offset, line in _lines(text):
         a, la = script_counts(line)
         line_script = "" if a == la == 0 else (ARABIC if a >= la else "latin")
-        if line.strip():
-            size = sum(len(p) for p in parts)
+        blank = line.isspace()  # lines are never empty: the same as `not line.strip()`
+        if not blank:
             if parts and ((line_script and script and line_script != script) or size >= BLOCK_CHARS):
                 close()
-                start, parts, arabic, latin, script = offset, [], 0, 0, ""
+                start, parts, size, arabic, latin, script = offset, [], 0, 0, 0, ""
             arabic, latin, script = arabic + a, latin + la, script or line_script
         parts.append(line)
-        if not line.strip() or line.endswith("\f"):
+        size += len(line)
+        if blank or line.endswith("\f"):
             close()
-            start, parts, arabic, latin, script = offset + len(line), [], 0, 0, ""
+            start, parts, size, arabic, latin, script = offset + len(line), [], 0, 0, 0, ""
     close()
     return blocks
 
 
-def _document_latin(blocks: list[_Block], hint: str | None) -> str:
+# Function-word counts of blocks' first DETECT_CHARS characters, by block start (unique in a text).
+_Counts = dict[int, tuple[int, int]]
+
+
+def _head_counts(block: _Block, memo: _Counts) -> tuple[int, int]:
+    """Function-word counts of a block's head, counted once for the block's vote and the document's."""
+    if block.start not in memo:
+        memo[block.start] = _function_word_counts(block.text[:DETECT_CHARS])
+    return memo[block.start]
+
+
+def _sample_counts(sample: list[_Block], memo: _Counts) -> tuple[int, int]:
+    """Function-word counts of the first DETECT_CHARS characters of the joined sample, from its blocks.
+
+    Every block but a text's last ends with a line break, so no word spans two blocks: the counts of
+    whole blocks add up, and only a block cut by the limit is counted anew.
+    """
+    fr = en = 0
+    room = DETECT_CHARS
+    for block in sample:
+        part = _head_counts(block, memo) if len(block.text) <= room else _function_word_counts(block.text[:room])
+        fr, en, room = fr + part[0], en + part[1], room - len(block.text)
+        if room <= 0:
+            break
+    return fr, en
+
+
+def _document_latin(blocks: list[_Block], hint: str | None, memo: _Counts) -> str:
     """The document's Latin language: the detector on its first Latin text; the hint if that is short."""
-    sample, size = [], 0
+    sample: list[_Block] = []
+    size = 0
     for block in blocks:
         if block.script == "latin" and size < DETECT_CHARS:
-            sample.append(block.text)
+            sample.append(block)
             size += len(block.text)
     latin_letters = sum(b.latin for b in blocks if b.script == "latin")
     if hint in LATIN_LANGS and latin_letters < MIN_LATIN_LETTERS:
         return str(hint)
-    joined = "".join(sample)
-    found = function_word_vote(joined) or detect_latin(joined)
+    found = _vote(_sample_counts(sample, memo)) or detect_latin("".join(b.text for b in sample))
     return found or (str(hint) if hint in LATIN_LANGS else DEFAULT_LATIN)
 
 
@@ -177,14 +234,15 @@ def _block_langs(blocks: list[_Block], hint: str | None) -> list[str]:
     """Language of every block ('' for blocks without letters); short Latin blocks follow the document."""
     document_latin: str | None = None
     langs: list[str] = []
+    memo: _Counts = {}
     for block in blocks:
         if block.script != "latin":
             langs.append(block.script)
             continue
-        document_latin = document_latin or _document_latin(blocks, hint)
+        document_latin = document_latin or _document_latin(blocks, hint, memo)
         own = None
         if block.latin >= MIN_LATIN_LETTERS:
-            own = function_word_vote(block.text)
+            own = _vote(_head_counts(block, memo))
             own = own if own == document_latin else detect_latin(block.text)
         langs.append(own or document_latin)
     return langs

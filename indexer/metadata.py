@@ -178,22 +178,47 @@ def choose_date(extracted: Extracted, rel_path: str) -> tuple[FoundDate | None, 
     return (found, "filename") if found else (None, "")
 
 
+def _name_type(name: str, taxonomy: Taxonomy) -> str | None:
+    """The type a file or folder name says, by its words or their singular."""
+    spaced = " ".join(re.split(r"[_\-.]+", name))
+    found = taxonomy.match(spaced, "type")
+    if found:
+        return found[0]
+    for word in spaced.split():
+        word = fold(word)
+        for candidate in dict.fromkeys((word, word[:-1] if word.endswith("s") else word)):  # each once
+            resolved = taxonomy.resolve("type", candidate)
+            if resolved:
+                return resolved
+    return None
+
+
+# Folder name -> (taxonomy, its type): the documents of a folder share it (emptied when full).
+_FOLDER_TYPES: dict[str, tuple[Taxonomy, str | None]] = {}
+
+
+def _folder_type(name: str, taxonomy: Taxonomy) -> str | None:
+    """_name_type of a folder name, worked out once per folder and taxonomy."""
+    cached = _FOLDER_TYPES.get(name)
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    if len(_FOLDER_TYPES) >= 4096:
+        _FOLDER_TYPES.clear()
+    found = _FOLDER_TYPES[name] = (taxonomy, _name_type(name, taxonomy))
+    return found[1]
+
+
 def _folder_hint(rel_path: str, taxonomy: Taxonomy) -> str | None:
     """A type named by the file name or a folder (deepest first): "communiques/", "rapports/"."""
     parts = PurePosixPath(rel_path.replace("\\", "/")).parts
-    names = [prettify_file_name(parts[-1])] + list(reversed(parts[:-1])) if parts else []
-    for name in names:
-        spaced = " ".join(re.split(r"[_\-.]+", name))
-        found = taxonomy.match(spaced, "type")
+    if not parts:
+        return None
+    found = _name_type(prettify_file_name(parts[-1]), taxonomy)
+    for folder in reversed(parts[:-1]):
         if found:
-            return found[0]
-        for word in spaced.split():
-            word = fold(word)
-            for candidate in (word, word[:-1] if word.endswith("s") else word):
-                resolved = taxonomy.resolve("type", candidate)
-                if resolved:
-                    return resolved
-    return None
+            break
+        found = _folder_type(folder, taxonomy)
+    return found
 
 
 def choose_type(title: str, text: str, rel_path: str, taxonomy: Taxonomy) -> str | None:

@@ -8,17 +8,18 @@ the same capitals as a whole word in the raw text (accents folded), so "PRIM" is
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 import tomllib
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import chain, compress, count
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from search import analysis
+from search.filters import TOKEN_PATTERN
 
 KINDS: tuple[str, ...] = ("type", "program", "partner", "region", "country")
 LABEL_LANGS: tuple[str, ...] = ("fr", "ar", "en")
@@ -51,9 +52,72 @@ def is_acronym(alias: str) -> bool:
     return bool(_ACRONYM.match(fold_raw(alias)))
 
 
-@lru_cache(maxsize=1 << 18)
-def _chunk_terms(chunk: str) -> tuple[str, ...]:
-    return tuple(analysis.tokens(chunk, _ANALYSIS_LANG, mode="query"))
+# Terms of every whitespace-separated chunk seen by this process (emptied when full).
+_CHUNK_TERMS: dict[str, tuple[str, ...]] = {}
+_CHUNK_CACHE_MAX = 1 << 18
+
+
+def _never_in_token(char: str) -> bool:
+    """True when the tokenizer cannot put `char` in a token: not a letter or digit, nor a mark,
+    apostrophe or hyphen that continues or joins a word."""
+    return not (
+        TOKEN_PATTERN.search(char) or TOKEN_PATTERN.fullmatch(f"a{char}") or TOKEN_PATTERN.fullmatch(f"a{char}a")
+    )
+
+
+# Punctuation stuck to words ("Rabat," "(OIM)" "«Marhaba»"): a chunk has the terms of its core, the
+# chunk without these at its ends, so "Rabat," is not analysed again after "Rabat" (real texts have
+# a quarter fewer distinct cores than chunks).
+_EDGE_PUNCTUATION = "".join(filter(_never_in_token, ".,;:!?()[]{}<>«»\"“”„‘…/\\|*•·–—%"))
+
+
+def _analyse_chunks(chunks: list[str]) -> list[tuple[str, ...]]:
+    """The query-mode terms of each chunk, from one run of the chain over the chunks joined by spaces.
+
+    One run instead of one per chunk saves the chain's set-up; it gives each chunk the terms it has
+    alone because no token crosses white space (the chain never looks across it) and every term keeps
+    the start offset of a character of its own chunk.
+    """
+    starts: list[int] = []
+    offset = 0
+    for chunk in chunks:
+        starts.append(offset)
+        offset += len(chunk) + 1
+    terms: list[list[str]] = [[] for _ in chunks]
+    for token in analysis.analyzer(_ANALYSIS_LANG)(" ".join(chunks), mode="query", chars=True):
+        terms[bisect_right(starts, token.startchar) - 1].append(token.text)
+    return [tuple(t) for t in terms]
+
+
+def _cached(key: str, *sources: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The terms of `key` in the first source holding them, else None (no terms at all is ())."""
+    for source in sources:
+        found = source.get(key)
+        if found is not None:
+            return found
+    return None
+
+
+def _chunk_terms(chunks: list[str]) -> dict[str, tuple[str, ...]]:
+    """The terms of every distinct chunk: from the cache, else from its core's terms, else analysed
+    now (only the cores not seen yet, in one run); what is new goes into the cache. The result does
+    not depend on the cache staying filled meanwhile (another thread may empty it)."""
+    unique = dict.fromkeys(chunks)
+    terms = {chunk: found for chunk in unique if (found := _CHUNK_TERMS.get(chunk)) is not None}
+    missing = [chunk for chunk in unique if chunk not in terms]
+    cores = [chunk.strip(_EDGE_PUNCTUATION) for chunk in missing]
+    distinct_cores = dict.fromkeys(cores)
+    core_terms = {
+        core: found for core in distinct_cores if (found := _cached(core, terms, _CHUNK_TERMS)) is not None
+    }
+    unseen = [core for core in distinct_cores if core not in core_terms]
+    core_terms.update(zip(unseen, _analyse_chunks(unseen)))
+    new = {chunk: core_terms[core] for chunk, core in zip(missing, cores)}
+    if len(_CHUNK_TERMS) + len(new) + len(core_terms) > _CHUNK_CACHE_MAX:
+        _CHUNK_TERMS.clear()
+    _CHUNK_TERMS.update(core_terms)
+    _CHUNK_TERMS.update(new)
+    return terms | new
 
 
 def analysed(text: str) -> tuple[str, ...]:
@@ -62,10 +126,12 @@ def analysed(text: str) -> tuple[str, ...]:
     Analysed one whitespace-separated chunk at a time through a cache: archive texts repeat their
     words, and the chain never looks across whitespace, so this equals analysing the whole text.
     """
-    out: list[str] = []
-    for chunk in text.split():
-        out.extend(_chunk_terms(chunk))
-    return tuple(out)
+    chunks = text.split()
+    try:
+        return tuple(chain.from_iterable(map(_CHUNK_TERMS.__getitem__, chunks)))
+    except KeyError:  # a chunk this process has not seen yet (or the cache was just emptied)
+        terms = _chunk_terms(chunks)
+        return tuple(chain.from_iterable(map(terms.__getitem__, chunks)))
 
 
 def raw_words(text: str) -> tuple[str, ...]:
@@ -78,27 +144,46 @@ def folded_words(text: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in raw_words(text))
 
 
-# An index maps a first token to (token sequence, kind, id) triples, longest sequences first.
-_Index = Mapping[str, tuple[tuple[tuple[str, ...], str, str], ...]]
+_Item = tuple[tuple[str, ...], str, str]  # (token sequence, kind, id)
 
 
-def _build_index(items: Iterable[tuple[tuple[str, ...], str, str]]) -> _Index:
+@dataclass(frozen=True)
+class _Index:
+    """Alias sequences grouped by first token (longest sequences first), so a text is scanned once."""
+
+    by_first: Mapping[str, tuple[_Item, ...]] = field(default_factory=dict)
+    firsts: frozenset[str] = frozenset()  # the keys of by_first, for a cheap test of every word
+    # Any first token as a substring: a text without one holds none of them as a word.
+    firsts_re: re.Pattern[str] | None = None
+
+
+def _build_index(items: Iterable[_Item]) -> _Index:
     """Group alias sequences by their first token so a text is scanned once."""
-    grouped: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    grouped: dict[str, list[_Item]] = {}
     for item in items:
         if item[0]:
             grouped.setdefault(item[0][0], []).append(item)
-    return MappingProxyType(
-        {k: tuple(sorted(set(v), key=lambda x: (-len(x[0]), x[1], x[2]))) for k, v in grouped.items()}
-    )
+    by_first = {k: tuple(sorted(set(v), key=lambda x: (-len(x[0]), x[1], x[2]))) for k, v in grouped.items()}
+    firsts_re = re.compile("|".join(re.escape(k) for k in sorted(by_first))) if by_first else None
+    return _Index(MappingProxyType(by_first), frozenset(by_first), firsts_re)
 
 
 def _scan(words: tuple[str, ...], index: _Index, found: dict[str, dict[str, int]]) -> None:
     """Record, per kind, the first position of every id whose sequence occurs in `words`."""
-    for i, word in enumerate(words):
-        for seq, kind, entry_id in index.get(word, ()):
+    by_first = index.by_first
+    for i in compress(count(), map(index.firsts.__contains__, words)):  # the positions of first tokens
+        for seq, kind, entry_id in by_first[words[i]]:
             if words[i : i + len(seq)] == seq:
                 found.setdefault(kind, {}).setdefault(entry_id, i)
+
+
+def _acronym_words(text: str, acronyms: _Index) -> tuple[str, ...]:
+    """raw_words(text), or () when no acronym's first word occurs in the text even as a substring
+    (most texts): those words could not match anything."""
+    if acronyms.firsts_re is None:
+        return ()
+    folded = fold_raw(text)
+    return tuple(_RAW_WORD.findall(folded)) if acronyms.firsts_re.search(folded) else ()
 
 
 @dataclass(frozen=True)
@@ -106,8 +191,8 @@ class Taxonomy:
     """Entries per kind, with indexes built once for fast matching of long texts."""
 
     by_kind: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
-    _terms: _Index = field(default_factory=dict, repr=False, compare=False)
-    _acronyms: _Index = field(default_factory=dict, repr=False, compare=False)
+    _terms: _Index = field(default_factory=_Index, repr=False, compare=False)
+    _acronyms: _Index = field(default_factory=_Index, repr=False, compare=False)
     _names: Mapping[str, Mapping[tuple[str, ...], str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -131,10 +216,11 @@ class Taxonomy:
         """Ids per kind named in `text` (analysing it once), each in order of first mention."""
         found: dict[str, dict[str, int]] = {}
         _scan(analysed(text), self._terms, found)
-        if self._acronyms:
+        words = _acronym_words(text, self._acronyms)
+        if words:
             offset = 10**9  # acronym hits rank after analysed hits of the same kind
             acronym_hits: dict[str, dict[str, int]] = {}
-            _scan(raw_words(text), self._acronyms, acronym_hits)
+            _scan(words, self._acronyms, acronym_hits)
             for kind, ids in acronym_hits.items():
                 for entry_id, pos in ids.items():
                     found.setdefault(kind, {}).setdefault(entry_id, offset + pos)
@@ -151,16 +237,19 @@ class Taxonomy:
         """The id a user-typed id, label or alias stands for (first in file order), or None."""
         _check_kind(kind)
         value = value.strip()
+        key = value.casefold()
         for entry in self.by_kind.get(kind, ()):
-            if entry.id.casefold() == value.casefold():
+            if entry.id.casefold() == key:
                 return entry.id
         names = self._names.get(kind, {})
-        hit = names.get(("raw",) + raw_words(value)) if is_acronym(value) else None
+        folded = fold_raw(value)  # once, for is_acronym, raw_words and folded_words
+        words = tuple(_RAW_WORD.findall(folded))
+        hit = names.get(("raw",) + words) if _ACRONYM.match(folded) else None
         return (
             hit
             or names.get(analysed(value))
-            or names.get(("raw",) + raw_words(value))
-            or names.get(("folded",) + folded_words(value))
+            or names.get(("raw",) + words)
+            or names.get(("folded",) + tuple(w.lower() for w in words))
         )
 
 
