@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html import escape
 
 from whoosh import highlight as wh
@@ -15,7 +14,7 @@ MAX_SCAN_CHARS = 300_000
 WINDOW_CHARS = 800  # text after the first match in which a second fragment is looked for
 _SPACE = re.compile(r"\s")
 CHUNKS_CACHED = 100_000  # analysed whitespace chunks kept per language (the chains never look across whitespace)
-FIRST_WINDOW_CHARS = 2048  # first window in which first_match looks, then 4x larger ones
+FIRST_WINDOW_CHARS = 256  # first window in which first_match looks, then 4x larger ones
 
 
 class _MarkFormatter(wh.Formatter):
@@ -41,32 +40,50 @@ def query_terms(query: Query | None, fieldname: str) -> frozenset[str]:
     return frozenset(out)
 
 
-# lang -> chunk -> (its terms as a set, its (start, end, term) tokens); plain dicts, not lru_cache:
-# a snippet looks up every chunk up to its first match, and a dict probe costs a fraction of a
-# two-argument lru_cache call. Emptied when full (a few thousand chunks make the working set).
-_CHUNKS: dict[str, dict[str, tuple[frozenset[str], tuple[tuple[int, int, str], ...]]]] = {}
+# Per language: chunk -> (its terms as a set, its (start, end, term) tokens), and term -> the cached
+# chunks holding it. With both, the chunks of a window that match a query are found by set
+# operations in C (the window's distinct chunks minus those cached, then intersected with the
+# query terms' chunks) instead of one Python-level probe per chunk. Replaced by empty ones when
+# full (a few thousand chunks make the working set); a call keeps the pair it started with.
+_Chunks = dict[str, tuple[frozenset[str], tuple[tuple[int, int, str], ...]]]
+_STATE: dict[str, tuple[_Chunks, dict[str, set[str]]]] = {}
 
 
-def _analysed(chunk: str, lang: str) -> tuple[frozenset[str], tuple[tuple[int, int, str], ...]]:
-    """(terms, tokens) of one whitespace-free chunk as the highlighter analyses it (stops kept), cached."""
-    cache = _CHUNKS.get(lang)
-    if cache is None:
-        cache = _CHUNKS.setdefault(lang, {})
-    got = cache.get(chunk)
-    if got is None:
-        tokens = tuple(
-            (t.startchar, t.endchar, t.text)
-            for t in analysis.analyzer(lang)(chunk, chars=True, mode="query", removestops=False)
-        )
-        got = (frozenset(t for _, _, t in tokens), tokens)
-        if len(cache) >= CHUNKS_CACHED:
-            cache.clear()
-        cache[chunk] = got
-    return got
+def _state(lang: str) -> tuple[_Chunks, dict[str, set[str]]]:
+    """The (chunk cache, term -> chunks) pair of a language, fresh ones once the cache is full."""
+    state = _STATE.get(lang)
+    if state is None or len(state[0]) > CHUNKS_CACHED:
+        state = _STATE[lang] = ({}, {})
+    return state
+
+
+def _add(chunk: str, lang: str, cache: _Chunks, forms: dict[str, set[str]]) -> None:
+    """Analyse one whitespace-free chunk as the highlighter does (stops kept) into both maps."""
+    tokens = tuple(
+        (t.startchar, t.endchar, t.text)
+        for t in analysis.analyzer(lang)(chunk, chars=True, mode="query", removestops=False)
+    )
+    terms = frozenset(t for _, _, t in tokens)
+    cache[chunk] = (terms, tokens)
+    for term in terms:
+        forms.setdefault(term, set()).add(chunk)
+
+
+def _matching(chunks: set[str], terms: frozenset[str], lang: str) -> tuple[set[str], _Chunks]:
+    """The chunks of `chunks` holding one of `terms` (analysing those not cached yet), and the cache."""
+    cache, forms = _state(lang)
+    for chunk in chunks.difference(cache):
+        _add(chunk, lang, cache, forms)
+    hits: set[str] = set()
+    for term in terms:
+        found = forms.get(term)
+        if found:
+            hits |= chunks.intersection(found)
+    return hits, cache
 
 
 def _matches(chunk: str, terms: frozenset[str], lang: str) -> bool:
-    return not terms.isdisjoint(_analysed(chunk, lang)[0])
+    return bool(_matching({chunk}, terms, lang)[0])
 
 
 def first_match(text: str, terms: frozenset[str], lang: str) -> int:
@@ -75,15 +92,13 @@ def first_match(text: str, terms: frozenset[str], lang: str) -> int:
     The text is split in growing windows cut at whitespace: most first matches are in the first
     kilobytes, and splitting a whole long text costs more than analysing its first chunks.
     """
-    disjoint = terms.isdisjoint
-    cache = _CHUNKS.get(lang) or _CHUNKS.setdefault(lang, {})
     start, step, size = 0, FIRST_WINDOW_CHARS, len(text)
     while start < size:
         end = _boundary(text, start + step, forward=True) if start + step < size else size
-        for chunk in text[start:end].split():
-            got = cache.get(chunk) or _analysed(chunk, lang)
-            if not disjoint(got[0]):
-                return text.find(chunk)
+        chunks = text[start:end].split()
+        hits, _ = _matching(set(chunks), terms, lang)
+        if hits:
+            return text.find(chunks[min(map(chunks.index, hits))])
         start, step = end, step * 4
     return -1
 
@@ -91,24 +106,19 @@ def first_match(text: str, terms: frozenset[str], lang: str) -> int:
 def _marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
     """(start, end) of every matching token in text[start:end], through the chunk cache (the chains never look across whitespace).
 
-    The distinct chunks of the window are tested (a split in C, one probe each); only a matching
-    chunk is located, at each of its occurrences bounded by whitespace or by the window's edges,
-    i.e. exactly where a scan of the window's whitespace-free runs would find it.
+    Only a matching chunk is located, at each of its occurrences bounded by whitespace or by the
+    window's edges, i.e. exactly where a scan of the window's whitespace-free runs would find it.
     """
     out: list[tuple[int, int]] = []
-    disjoint = terms.isdisjoint
-    cache = _CHUNKS.get(lang) or _CHUNKS.setdefault(lang, {})
-    for chunk in set(text[start:end].split()):
-        found, tokens = cache.get(chunk) or _analysed(chunk, lang)
-        if disjoint(found):
-            continue
-        hits = [(s, e) for s, e, term in tokens if term in terms]
+    hits, cache = _matching(set(text[start:end].split()), terms, lang)
+    for chunk in hits:
+        spans = [(s, e) for s, e, term in cache[chunk][1] if term in terms]
         size = len(chunk)
         at = text.find(chunk, start, end)
         while at >= 0:
             after = at + size
             if (at == start or text[at - 1].isspace()) and (after == end or text[after].isspace()):
-                out.extend((at + s, at + e) for s, e in hits)
+                out.extend((at + s, at + e) for s, e in spans)
             at = text.find(chunk, at + 1, end)
     out.sort()
     return out

@@ -50,12 +50,13 @@ def test_snippet_marks_french_and_arabic_words_in_the_original_text() -> None:
 
 def test_the_chunk_cache_empties_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(highlight, "CHUNKS_CACHED", 3)
-    monkeypatch.setattr(highlight, "_CHUNKS", {"fr": {str(i): (frozenset(), ()) for i in range(10)}})
+    monkeypatch.setattr(highlight, "_STATE", {"fr": ({str(i): (frozenset(), ()) for i in range(10)}, {})})
     terms = frozenset(analysis.tokens("pilotage", "fr"))
     text = "un deux trois quatre cinq six pilotage"
     for _ in range(2):
         assert highlight.first_match(text, terms, "fr") == text.index("pilotage")
-    assert len(highlight._CHUNKS["fr"]) <= 3
+    assert len(highlight._STATE["fr"][0]) <= 3 + len(text.split())
+    assert "0" not in highlight._STATE["fr"][0]  # the full cache was replaced
 
 
 def _plain_marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
