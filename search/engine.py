@@ -165,6 +165,8 @@ class Engine:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+            if self._facets is not None:
+                self._facets.fast.release()
             self._facets = None
 
     def _view(self, principals: tuple[str, ...] | None) -> _View:

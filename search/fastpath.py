@@ -284,6 +284,17 @@ class FastIndex:
                 self._dates = keys
             return self._dates
 
+    def release(self) -> None:
+        """Drop the big per-generation arrays now (the pair table is ~250 MB at 100k documents): a
+        replaced generation must not hold them while the next one reads its own, even if something
+        still refers to this object until the garbage collector runs."""
+        with self._lock:
+            self._pairs = None
+            self._cache.clear()
+            self._cache_bytes = 0
+            self._directories.clear()
+            self._by_doc.clear()
+
     # -- postings ------------------------------------------------------------------------------
     def postings(self, fieldname: str, text: str, cache: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(global ids, weights) of a term over every segment, deleted documents included."""
@@ -368,24 +379,25 @@ class FastIndex:
     def pair_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(slice start, hash count) of each document in the pair hashes of every segment laid end to
         end (search/pairs.py): one binary search then covers all segments at once. Read on the first
-        phrase of a generation; each segment's part is kept (as a view of this array, so one copy
-        lives) and reused by the next generation, which reads only its new segments' columns."""
+        phrase of a generation into one array allocated up front, a segment at a time, so the
+        process never holds the hashes twice (the previous generation's table is dropped with its
+        searcher before this one is read: ~250 MB at 100k documents)."""
         with self._lock:
             if self._pairs is None:
                 counts = np.zeros(self.size, dtype=np.int64)
-                parts, keys = [], []
+                columns = []
                 for reader, offset in self.leaves:
-                    table = _leaf_pairs(reader)
-                    if table is not None:
-                        counts[offset : offset + len(table[0])] = table[0]
-                        parts.append(table)
-                        keys.append(_segment_key(reader))
-                hashes = np.concatenate([h for _, h in parts]) if parts else np.zeros(0, dtype=np.uint64)
+                    column = pairs.leaf_column(reader)
+                    if column is not None:
+                        counts[offset : offset + len(column[0])] = column[0]
+                        columns.append(column[1])
+                hashes = np.empty(int(counts.sum()), dtype=np.uint64)
                 at = 0
-                for key, (leaf_counts, leaf_hashes) in zip(keys, parts):
-                    _remember_pairs(key, (leaf_counts, hashes[at : at + len(leaf_hashes)]))
-                    at += len(leaf_hashes)
-                _forget_other_segments(reader for reader, _ in self.leaves)
+                for read in columns:
+                    data = np.frombuffer(read(), dtype="<u8")
+                    hashes[at : at + len(data)] = data
+                    at += len(data)
+                    del data
                 self._pairs = (np.cumsum(counts) - counts, counts, hashes)
             return self._pairs
 
@@ -663,40 +675,6 @@ class FastIndex:
         context = searcher.context(weighting=weighting) if weighting is not None else None
         searcher.search_with_collector(query, collector, context=context)
         return [(hit.docnum, float(hit.score or 0.0)) for hit in collector.results()]
-
-
-# Pair-hash arrays per segment (segments never change once written; deletions do not touch them),
-# kept for the segments of the newest generation so a commit only reads the new segments' columns.
-_PAIR_SEGMENTS: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
-_PAIR_LOCK = threading.Lock()
-
-
-def _segment_key(reader: object) -> str:
-    """A segment's random id (unique across indexes); a reader without one is keyed by identity."""
-    segment = reader.segment() if hasattr(reader, "segment") else None  # type: ignore[attr-defined]
-    return f"reader-{id(reader)}" if segment is None else segment.segment_id()
-
-
-def _leaf_pairs(reader: object) -> tuple[np.ndarray, np.ndarray] | None:
-    key = _segment_key(reader)
-    with _PAIR_LOCK:
-        if key in _PAIR_SEGMENTS:
-            return _PAIR_SEGMENTS[key]
-    table = pairs.leaf_table(reader)
-    _remember_pairs(key, table)
-    return table
-
-
-def _remember_pairs(key: str, table: tuple[np.ndarray, np.ndarray] | None) -> None:
-    with _PAIR_LOCK:
-        _PAIR_SEGMENTS[key] = table
-
-
-def _forget_other_segments(readers: Iterable[object]) -> None:
-    keep = {_segment_key(r) for r in readers}
-    with _PAIR_LOCK:
-        for key in [k for k in _PAIR_SEGMENTS if k not in keep]:
-            del _PAIR_SEGMENTS[key]
 
 
 def _entry_bytes(value: tuple[np.ndarray, np.ndarray]) -> int:

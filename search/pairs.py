@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 from whoosh.fields import COLUMN
@@ -128,20 +128,25 @@ class PairsColumn(COLUMN):
         return self.to_column_value(value)
 
 
-def leaf_table(reader: object) -> tuple[np.ndarray, np.ndarray] | None:
-    """(per-document hash counts, all hashes in document order) of one segment, or None when the
-    segment has no pair column. Reads the column's data and length array whole (Whoosh 2.7.5 layout
-    of VarBytesColumn, pinned like the posting blocks in search/fastpath.py)."""
+def leaf_column(reader: object) -> tuple[np.ndarray, Callable[[], bytes]] | None:
+    """(per-document hash counts, a function reading all the segment's hashes as little-endian uint64
+    bytes) of one segment, or None when it has no pair column. The caller reads the hashes when it
+    has room for them (FastIndex.pair_table copies each segment into one array, then drops it).
+    Reads the column's length array and data whole (Whoosh 2.7.5 layout of VarBytesColumn, pinned
+    like the posting blocks in search/fastpath.py)."""
     schema = getattr(reader, "schema", None)
     if schema is None or FIELD not in schema or not reader.has_column(FIELD):  # type: ignore[attr-defined]
         return None  # an index from before the column (or from schema 2): positions decide
     column = reader.column_reader(FIELD, translate=False)  # type: ignore[attr-defined]
     lengths = np.asarray(column._lengths, dtype=np.int64)
     total = int(lengths.sum())
-    data = column._dbfile.get(column._basepos, total) if total else b""
     if lengths.any() and (lengths % 8).any():
         raise ValueError("unexpected pair column layout; is whoosh-reloaded still 2.7.5?")
-    return lengths // 8, np.frombuffer(data, dtype="<u8")
+
+    def read() -> bytes:
+        return bytes(column._dbfile.get(column._basepos, total)) if total else b""
+
+    return lengths // 8, read
 
 
 def holds(offsets: np.ndarray, hashes: np.ndarray, counts: np.ndarray, docs: np.ndarray, value: int) -> np.ndarray:

@@ -38,3 +38,19 @@ def test_a_rebuild_is_seen_by_a_running_engine(tmp_path: Path):
     assert report.rebuilt
     assert engine.search(SearchRequest(q="zéphyrin"), principals=None).total == 1
     assert len(_paths(engine)) == report.documents
+
+
+def test_a_new_generation_releases_the_old_pair_table_first(tmp_path: Path):
+    """The old generation's pair hashes are dropped before the new ones are read (never both in RAM)."""
+    corpus = write_corpus(tmp_path / "corpus")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    engine = Engine(settings.index_dir)
+    first = engine.search(SearchRequest(q='"comité de pilotage"'), principals=None).total
+    old = engine._facets.fast
+    assert first > 0 and old._pairs is not None
+    (corpus / "rapports" / "nouveau.txt").write_text("Compte rendu\n\nLe comité de pilotage a siégé.\n", encoding="utf-8")
+    run_index(settings)
+    assert engine.search(SearchRequest(q='"comité de pilotage"'), principals=None).total == first + 1
+    assert old._pairs is None and engine._facets.fast is not old
+    engine.close()
