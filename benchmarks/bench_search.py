@@ -141,7 +141,7 @@ def run(index_dir: Path, rounds: int = 3, per_kind: int = 8, fts_path: Path | No
     searcher.close()
     engine.close()
     db.close()
-    docs = fast.size
+    docs = len(fast.live_ids)  # live documents (a re-run's deleted versions are not counted)
     return render(f"Search page latency, {docs:,} documents ({rounds} rounds per query)", COLUMNS, rows)
 
 

@@ -1,6 +1,7 @@
 """Map DocumentRecords onto THE schema and apply a batch of changes to the Whoosh index in one commit."""
 from __future__ import annotations
 
+import gc
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,11 @@ def _follow_generation(ix: Index, old_generation: int) -> None:
     whoosh_index.TOC(ix.schema, [], old_generation + 1).write(ix.storage, ix.indexname)
 
 
+#: Cyclic garbage collector thresholds in the writer processes. They allocate millions of small
+#: containers (postings, pickled blocks) and hold no cycles worth collecting early; with Python's
+#: default (700, 10, 10) the collector took ~12 % of their CPU (1,000 documents written in one
+#: process: 2.05 s -> 1.80 s CPU, medians of three rounds). Collections still run, less often.
+WRITER_GC_THRESHOLDS = (50_000, 20, 100)
 WRITER_LIMIT_MB = 192  # posting pool per analysis process before it spills a sorted run to disk
 # One compound file per segment. Whoosh reads a compound segment through BytesIO(memoryview(mmap)),
 # i.e. a private COPY of the segment in every searching process; separate files (False) are read in
@@ -377,8 +383,10 @@ class _PreAnalysingTask(multiproc.SubWriterTask):
     """Whoosh's sub-writer process, with a PreAnalysingWriter inside."""
 
     def run(self) -> None:
-        """Runs in the forked child only, so the swap of the writer class stays in that process."""
+        """Runs in the forked child only, so the swap of the writer class and the collector's
+        thresholds stay in that process."""
         multiproc.SegmentWriter = PreAnalysingWriter  # type: ignore[misc]
+        gc.set_threshold(*WRITER_GC_THRESHOLDS)
         super().run()
 
 
