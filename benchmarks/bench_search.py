@@ -93,8 +93,9 @@ def _time(fn, rounds: int) -> list[float]:
     return times
 
 
-def run(index_dir: Path, rounds: int = 3, per_kind: int = 8, fts_path: Path | None = None) -> str:
-    """Time every query in the three engines (interleaved per query) and return the table."""
+def run(index_dir: Path, rounds: int = 3, per_kind: int = 8, fts_path: Path | None = None,
+        kinds: tuple[str, ...] = ()) -> str:
+    """Time every query (of `kinds`, default all) in the three engines (interleaved per query) and return the table."""
     from whoosh import scoring
 
     from search.engine import Engine
@@ -106,7 +107,7 @@ def run(index_dir: Path, rounds: int = 3, per_kind: int = 8, fts_path: Path | No
 
     engine = Engine(index_dir)
     searcher = engine._ix.searcher(weighting=scoring.BM25F())
-    queries = make_queries(searcher, per_kind=per_kind)
+    queries = [q for q in make_queries(searcher, per_kind=per_kind) if not kinds or q.kind in kinds]
     fts_path = fts_path or index_dir.parent / "fts5.sqlite"
     if not fts_path.exists():
         build_fts5(fts_path, stored_rows(index_dir))
@@ -131,8 +132,8 @@ def run(index_dir: Path, rounds: int = 3, per_kind: int = 8, fts_path: Path | No
             timings.setdefault((q.kind, name), []).extend(times)
             timings.setdefault(("ALL", name), []).extend(times)
     rows = []
-    kinds = [*dict.fromkeys(q.kind for q in queries), "ALL"]
-    for kind in kinds:
+    shown = [*dict.fromkeys(q.kind for q in queries), "ALL"]
+    for kind in shown:
         fts = summary(timings.get((kind, "SQLite FTS5"), []))
         for name in ("Arshif Engine.search", "Arshif fastpath page", "SQLite FTS5"):
             s = summary(timings.get((kind, name), []))
@@ -150,8 +151,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-kind", type=int, default=8)
+    parser.add_argument("--kinds", nargs="*", default=[], help="only these query kinds (e.g. phrase); the same queries as a full run")
     args = parser.parse_args(argv)
-    print(run(args.index, args.rounds, args.per_kind), flush=True)
+    print(run(args.index, args.rounds, args.per_kind, kinds=tuple(args.kinds)), flush=True)
 
 
 if __name__ == "__main__":

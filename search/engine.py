@@ -107,6 +107,19 @@ def _folder_identity(index_dir: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def _folder_mtime(index_dir: Path) -> int | None:
+    """Modification time (ns) of the index folder: every commit creates and renames files in it."""
+    try:
+        return os.stat(index_dir).st_mtime_ns
+    except OSError:
+        return None
+
+
+#: A folder time this much older than the moment it was seen is settled: any later commit gives the
+#: folder a later time, even where file times advance in coarse ticks.
+SETTLED_NS = 1_000_000_000
+
+
 class Engine:
     """An open index with a searcher refreshed after each commit and facet tables per generation."""
 
@@ -131,6 +144,8 @@ class Engine:
         self._searcher: Searcher | None = None
         self._facets: FacetTable | None = None
         self._views: dict[tuple[str, ...] | None, tuple[np.ndarray, VisibleStats]] = {}
+        self._seen_mtime: int | None = None  # the folder's time when the searcher was last found current
+        self._seen_at = 0
 
     def _open(self):  # type: ignore[no-untyped-def]
         """The index, read without mmap (Whoosh would copy every compound sub-file into memory)."""
@@ -150,8 +165,15 @@ class Engine:
             if identity is not None and identity != self._identity:
                 self._ix, self._identity = self._open(), identity
                 self._drop_searcher()
-            if self._searcher is not None and not self._searcher.up_to_date():
-                self._drop_searcher()
+            mtime = _folder_mtime(self.index_dir)
+            settled = mtime is not None and mtime == self._seen_mtime and self._seen_at - mtime > SETTLED_NS
+            if self._searcher is not None and not settled:
+                # the folder changed (or changed too recently to trust its time): ask Whoosh, which
+                # lists the folder for the newest table of contents (~0.1 ms per request otherwise)
+                seen_at = time.time_ns()
+                if not self._searcher.up_to_date():
+                    self._drop_searcher()
+                self._seen_mtime, self._seen_at = mtime, seen_at
             if self._searcher is None:
                 self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
                 self._facets = None

@@ -1,6 +1,8 @@
 """A running engine follows the index: deletions after an incremental run, a rebuilt index after its swap."""
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from indexer.pipeline import run_index
@@ -53,4 +55,25 @@ def test_a_new_generation_releases_the_old_pair_table_first(tmp_path: Path):
     run_index(settings)
     assert engine.search(SearchRequest(q='"comité de pilotage"'), principals=None).total == first + 1
     assert old._pairs is None and engine._facets.fast is not old
+    engine.close()
+
+
+def test_a_settled_folder_is_not_listed_again_and_a_commit_is_still_seen(tmp_path: Path, monkeypatch):
+    from whoosh.searching import Searcher
+
+    corpus = write_corpus(tmp_path / "corpus")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    engine = Engine(settings.index_dir)
+    old = time.time() - 30
+    os.utime(settings.index_dir, (old, old))  # the folder last changed 30 s ago
+    checks = []
+    real = Searcher.up_to_date
+    monkeypatch.setattr(Searcher, "up_to_date", lambda self: checks.append(1) or real(self))
+    for _ in range(3):
+        assert engine.search(SearchRequest(q="zéphyrin"), principals=None).total == 0
+    assert len(checks) <= 2  # once to see the settled time, then never while it stays
+    (corpus / "rapports" / "nouveau.txt").write_text("Rapport\n\nLe guichet zéphyrin est ouvert.\n", encoding="utf-8")
+    run_index(settings)  # the commit changes the folder's time
+    assert engine.search(SearchRequest(q="zéphyrin"), principals=None).total == 1
     engine.close()
