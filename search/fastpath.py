@@ -38,6 +38,7 @@ _INT = struct.Struct("!i")
 TERM_CACHE_BYTES = 96 * 2**20  # postings of frequent terms kept decoded (ids + weights)
 MAX_DIRECTORIES = 50_000  # block directories kept per generation (a few dozen bytes per block)
 SMALL_HIT_SET = 64  # facet counts gather per hit below size / SMALL_HIT_SET hits, else scan the column
+SKETCH_DOCS = 2048  # documents whose pair sketches are built at once (temporaries ~40 MB at most)
 FIRST_BATCH = 32  # documents whose spans are checked first when ranking needs positions
 
 
@@ -231,7 +232,7 @@ class FastIndex:
         self._lock = threading.RLock()  # the LRU and the lazily built arrays are shared by threads
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
-        self._pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._pairs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._by_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         # (field, term, leaf) -> rows of (file position, size, last id) of its posting blocks, noted
         # when its postings are decoded; phrases then read only the blocks holding their candidates
@@ -376,12 +377,13 @@ class FastIndex:
                     values.append(value)
         return np.asarray(where, dtype=np.int64), values
 
-    def pair_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pair_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(slice start, hash count) of each document in the pair hashes of every segment laid end to
-        end (search/pairs.py): one binary search then covers all segments at once. Read on the first
-        phrase of a generation into one array allocated up front, a segment at a time, so the
-        process never holds the hashes twice (the previous generation's table is dropped with its
-        searcher before this one is read: ~250 MB at 100k documents)."""
+        end (search/pairs.py), the hashes, and each document's sketch of them: one binary search then
+        covers all segments at once. Read on the first phrase of a generation into one array
+        allocated up front, a segment at a time, so the process never holds the hashes twice (the
+        previous generation's table is dropped with its searcher before this one is read: ~250 MB
+        at 100k documents)."""
         with self._lock:
             if self._pairs is None:
                 counts = np.zeros(self.size, dtype=np.int64)
@@ -390,23 +392,32 @@ class FastIndex:
                     column = pairs.leaf_column(reader)
                     if column is not None:
                         counts[offset : offset + len(column[0])] = column[0]
-                        columns.append(column[1])
+                        columns.append((offset, len(column[0]), column[1]))
                 hashes = np.empty(int(counts.sum()), dtype=np.uint64)
-                at = 0
-                for read in columns:
+                sketch = np.zeros((self.size, pairs.SKETCH_BITS // 8), dtype=np.uint8)
+                starts = np.cumsum(counts) - counts
+                for offset, count, read in columns:
                     data = np.frombuffer(read(), dtype="<u8")
+                    at = int(starts[offset]) if count else 0
                     hashes[at : at + len(data)] = data
-                    at += len(data)
+                    for lo in range(0, count, SKETCH_DOCS):  # bounded temporaries for any segment size
+                        hi = min(count, lo + SKETCH_DOCS)
+                        first, last = int(starts[offset + lo]) - at, int(starts[offset + hi - 1] + counts[offset + hi - 1]) - at
+                        sketch[offset + lo : offset + hi] = pairs.sketches(counts[offset + lo : offset + hi], data[first:last])
                     del data
-                self._pairs = (np.cumsum(counts) - counts, counts, hashes)
+                self._pairs = (starts, counts, hashes, sketch)
             return self._pairs
 
     def pairs_hold(self, docs: np.ndarray, value: int) -> tuple[np.ndarray, np.ndarray]:
         """(holds, known) for each of `docs`: whether its pair column holds `value`, and whether it
-        has a column value at all (unknown documents must be checked on positions)."""
-        starts, counts, hashes = self.pair_table()
+        has a column value at all (unknown documents must be checked on positions). The sketch
+        turns most candidates away with one byte read; only the others are binary-searched."""
+        starts, counts, hashes, sketch = self.pair_table()
         ids = docs.astype(np.int64)
-        return pairs.holds(starts, hashes, counts, ids, value), counts[ids] > 0
+        maybe = np.flatnonzero(pairs.sketch_may_hold(sketch, ids, value))
+        found = np.zeros(len(ids), dtype=bool)
+        found[maybe] = pairs.holds(starts, hashes, counts, ids[maybe], value)
+        return found, counts[ids] > 0
 
     def phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
         """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase): first

@@ -242,3 +242,31 @@ def test_an_index_without_the_column_answers_phrases_on_positions(tmp_path: Path
             found += int(got.sum())
         assert found > 0
     ix.close()
+
+
+def test_the_sketch_never_turns_away_a_document_holding_the_pair() -> None:
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 600, 200).astype(np.int64)
+    slices = [np.unique(rng.integers(0, 2**64 - 1, c, dtype=np.uint64, endpoint=True)) for c in counts]
+    counts = np.array([len(x) for x in slices], dtype=np.int64)
+    hashes = np.concatenate(slices)
+    sketch = pairs.sketches(counts, hashes)
+    docs = np.arange(len(counts))
+    turned_away = 0
+    for value in [int(x) for x in hashes[::11]] + [int(x) for x in rng.integers(0, 2**63, 50, dtype=np.uint64)]:
+        may = pairs.sketch_may_hold(sketch, docs, value)
+        holds = np.array([value in set(s.tolist()) for s in slices])
+        assert not (holds & ~may).any()
+        turned_away += int((~may).sum())
+    assert turned_away > 0.3 * len(docs) * 100  # and it does turn most others away
+
+
+def test_pairs_hold_equals_the_plain_binary_search(index) -> None:
+    searcher, fast, bodies = index
+    starts, counts, hashes, _ = fast.pair_table()
+    docs = fast.hits(None)
+    for words in _phrases(bodies, 12, 80):
+        value = pairs.pair_hash(words[0], words[1])
+        found, known = fast.pairs_hold(docs, value)
+        assert found.tolist() == pairs.holds(starts, hashes, counts, docs.astype(np.int64), value).tolist()
+        assert known.tolist() == (counts[docs] > 0).tolist()
