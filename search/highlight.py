@@ -82,10 +82,6 @@ def _matching(chunks: set[str], terms: frozenset[str], lang: str) -> tuple[set[s
     return hits, cache
 
 
-def _matches(chunk: str, terms: frozenset[str], lang: str) -> bool:
-    return bool(_matching({chunk}, terms, lang)[0])
-
-
 def first_match(text: str, terms: frozenset[str], lang: str) -> int:
     """Character offset of the first chunk of `text` holding one of `terms`, or -1 (why: look only there).
 
@@ -189,4 +185,4 @@ def matching_pages(pages: list[str], terms: frozenset[str], lang: str) -> tuple[
     """1-based numbers of the pages containing at least one of `terms`."""
     if not terms or len(pages) < 2:
         return ()
-    return tuple(n for n, page in enumerate(pages, start=1) if any(_matches(c, terms, lang) for c in set(page.split())))
+    return tuple(n for n, page in enumerate(pages, start=1) if _matching(set(page.split()), terms, lang)[0])

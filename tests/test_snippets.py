@@ -83,3 +83,10 @@ def test_marks_equal_a_scan_of_the_window_runs() -> None:
         end = min(len(text), start + rng.randint(1, 900))
         terms = frozenset(analysis.tokens(" ".join(rng.sample(vocab, 3)), "fr"))
         assert sorted(highlight._marks(text, start, end, terms, "fr")) == sorted(_plain_marks(text, start, end, terms, "fr"))
+
+
+def test_matching_pages_names_the_pages_holding_a_term() -> None:
+    pages = ["Sommaire du rapport", "Le comité de pilotage s'est réuni.", "Annexes", "اجتماع لجنة القيادة والمجلس", "Comités régionaux"]
+    terms = frozenset(analysis.tokens("comité", "fr")) | frozenset(analysis.tokens("المجلس", "fr"))
+    assert highlight.matching_pages(pages, terms, "fr") == (2, 4, 5)
+    assert highlight.matching_pages(pages[:1], terms, "fr") == ()  # one page: nothing to point at
