@@ -98,21 +98,15 @@ def serialized(method: Callable) -> Callable:
     return wrapper
 
 
-def _folder_identity(index_dir: Path) -> tuple[int, int] | None:
-    """(device, inode) of the index folder: it changes when a rebuilt index is swapped in."""
+def _folder_state(index_dir: Path) -> tuple[tuple[int, int], int] | None:
+    """((device, inode), modification time in ns) of the index folder, from one stat: the identity
+    changes when a rebuilt index is swapped in, the time with every commit (files are created and
+    renamed in the folder)."""
     try:
         st = os.stat(index_dir)
     except OSError:
         return None
-    return st.st_dev, st.st_ino
-
-
-def _folder_mtime(index_dir: Path) -> int | None:
-    """Modification time (ns) of the index folder: every commit creates and renames files in it."""
-    try:
-        return os.stat(index_dir).st_mtime_ns
-    except OSError:
-        return None
+    return (st.st_dev, st.st_ino), st.st_mtime_ns
 
 
 #: A folder time this much older than the moment it was seen is settled: any later commit gives the
@@ -136,7 +130,8 @@ class Engine:
         # No mmap: Whoosh would copy every compound sub-file into a BytesIO (the whole index in RAM,
         # ~600 MB at 100k documents); plain reads are shared-position but the engine serializes them.
         self._ix = self._open()
-        self._identity = _folder_identity(index_dir)
+        state = _folder_state(index_dir)
+        self._identity = state[0] if state else None
         self._lock = threading.Lock()
         # Whoosh readers share file positions (stored fields are unpickled from them): concurrent
         # reads from waitress threads garble each other, so public operations run one at a time.
@@ -158,14 +153,14 @@ class Engine:
         segments visible); a rebuild swapped in as a new folder gets the index reopened.
         """
         with self._lock:
-            identity = _folder_identity(self.index_dir)
-            if identity is None:
+            state = _folder_state(self.index_dir)
+            if state is None:
                 recover(self.index_dir)
-                identity = _folder_identity(self.index_dir)
+                state = _folder_state(self.index_dir)
+            identity, mtime = state if state else (None, None)
             if identity is not None and identity != self._identity:
                 self._ix, self._identity = self._open(), identity
                 self._drop_searcher()
-            mtime = _folder_mtime(self.index_dir)
             settled = mtime is not None and mtime == self._seen_mtime and self._seen_at - mtime > SETTLED_NS
             if self._searcher is not None and not settled:
                 # the folder changed (or changed too recently to trust its time): ask Whoosh, which
