@@ -38,7 +38,7 @@ _INT = struct.Struct("!i")
 TERM_CACHE_BYTES = 96 * 2**20  # postings of frequent terms kept decoded (ids + weights)
 MAX_DIRECTORIES = 50_000  # block directories kept per generation (a few dozen bytes per block)
 SMALL_HIT_SET = 64  # facet counts gather per hit below size / SMALL_HIT_SET hits, else scan the column
-SKETCH_DOCS = 2048  # documents whose pair sketches are built at once (temporaries ~40 MB at most)
+SKETCH_DOCS = 1024  # documents whose pair sketches are built at once (temporaries: a few MB, ~70 MB at worst)
 FIRST_BATCH = 32  # documents whose spans are checked first when ranking needs positions
 
 
