@@ -129,15 +129,18 @@ class _Compiler:
         if isinstance(node, Word) and node.fuzz is not None:
             return self.fuzzy(node.text, node.fuzz, kinds)
         per_field = []
+        by_lang: dict[str, list[str]] = {}  # title and body of a language analyse the text alike
         for fname, lang in self.fields(kinds):
-            toks = analysis.tokens(node.text, lang, mode="query")
+            toks = by_lang.get(lang)
+            if toks is None:
+                toks = by_lang[lang] = analysis.tokens(node.text, lang, mode="query")
             if not toks:
                 continue
             self.terms.update(toks)
             if len(toks) == 1:
                 per_field.append(Q.Term(fname, toks[0]))
             else:
-                per_field.append(Q.Phrase(fname, toks, slop=1))
+                per_field.append(Q.Phrase(fname, list(toks), slop=1))  # its own list: Phrase keeps it
         if not per_field:
             self.ignored.append(node.text)
             return None
