@@ -167,6 +167,16 @@ def snippet(text: str, terms: frozenset[str], lang: str, chars: int = SNIPPET_CH
             if len(fragments) == 2:
                 break
         return _MarkFormatter.between.join(fragments)
+    return _head(text, chars)
+
+
+def _head(text: str, chars: int) -> str:
+    """The text's first `chars` characters, whitespace collapsed, escaped (the snippet of a browse
+    page, or of a hit matched on its title or metadata only)."""
+    head = " ".join(text[: chars * 2].split())
+    return escape(head[:chars] + ("…" if len(head) > chars else ""))
+
+
 def mark_all(text: str, terms: frozenset[str], lang: str) -> str:
     """The whole text, escaped, with every match wrapped in <mark> (for the document page)."""
     if not terms:

@@ -90,3 +90,11 @@ def test_matching_pages_names_the_pages_holding_a_term() -> None:
     terms = frozenset(analysis.tokens("comité", "fr")) | frozenset(analysis.tokens("المجلس", "fr"))
     assert highlight.matching_pages(pages, terms, "fr") == (2, 4, 5)
     assert highlight.matching_pages(pages[:1], terms, "fr") == ()  # one page: nothing to point at
+
+
+def test_a_text_without_the_words_gets_its_start_as_snippet() -> None:
+    text = "Le Comité de pilotage   s'est réuni à Rabat <le 3 mai>. " + "accueil " * 100
+    for terms in (frozenset(), frozenset(analysis.tokens("Marhaba", "fr"))):
+        out = highlight.snippet(text, terms, "fr", chars=60)
+        assert out.startswith("Le Comité de pilotage s&#x27;est réuni à Rabat &lt;le 3 mai&gt;.")
+        assert out.endswith("…") and "<mark>" not in out

@@ -131,3 +131,12 @@ def test_arabic_snippet_is_rtl_and_original_text(client):
     page = client.get("/search?q=المدرسه").get_data(as_text=True)
     snippet = re.search(r'<p class="snippet" dir="rtl">(.*?)</p>', page, re.S)
     assert snippet and "<mark>المدرسة</mark>" in snippet.group(1)
+
+
+def test_browsing_without_words_shows_each_documents_start(client):
+    data = client.get("/search.json?sort=-date").get_json()
+    assert data["total"] > 3 and data["hits"]
+    for hit in data["hits"]:
+        assert isinstance(hit["snippet"], str) and len(hit["snippet"]) > 20, hit["id"]
+    page = client.get("/search?sort=-date").get_data(as_text=True)
+    assert ">None<" not in page
