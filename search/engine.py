@@ -235,6 +235,7 @@ class Engine:
         hits = self._hits(view, found.parsed, req, found.final) if total else ()
         facets = self._facets_for(req, view.table, found.base, found.filters, base_url, labeler or self.labeler)
         suggestion = suggest(view.searcher, req.q, view.vocab) if req.q.strip() else None
+        notices = found.notices + _past_the_end(req, total)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             query=req.q,
@@ -246,9 +247,9 @@ class Engine:
             facets=facets,
             suggestion=suggestion,
             mode=found.mode,
-            message=" ".join(n.text() for n in found.notices) or None,
+            message=" ".join(n.text() for n in notices) or None,
             filters=dict(req.filters),
-            notices=found.notices,
+            notices=notices,
         )
 
     @serialized
@@ -436,6 +437,14 @@ class Engine:
 
 
 _EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def _past_the_end(req: SearchRequest, total: int) -> tuple[Notice, ...]:
+    """A notice when the page asked for lies after the last page of results (an old link, a typed URL)."""
+    last = -(-total // req.per_page)
+    if not total or req.page <= last:
+        return ()
+    return (Notice(N_("page {page} is past the last page of results, page {last}"), (("page", str(req.page)), ("last", str(last)))),)
 
 
 def _and(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Iterable, Protocol
+from typing import Iterable, NamedTuple, Protocol
 
 import numpy as np
 from whoosh import query as Q
@@ -40,6 +40,16 @@ MAX_DIRECTORIES = 50_000  # block directories kept per generation (a few dozen b
 SMALL_HIT_SET = 64  # facet counts gather per hit below size / SMALL_HIT_SET hits, else scan the column
 SKETCH_DOCS = 1024  # documents whose pair sketches are built at once (temporaries: a few MB, ~70 MB at worst)
 FIRST_BATCH = 32  # documents whose spans are checked first when ranking needs positions
+
+
+class PairTable(NamedTuple):
+    """The pair hashes of every segment laid end to end, and what finds a value in them (search/pairs.py)."""
+
+    starts: np.ndarray  # each document's first hash in `hashes`
+    counts: np.ndarray  # its number of hashes (0: no column value, "unknown")
+    hashes: np.ndarray  # uint64, sorted within each document's slice
+    sketch: np.ndarray  # (documents, SKETCH_BITS // 8) uint8
+    ends: np.ndarray  # (documents, BUCKETS) uint16 bucket ends
 
 
 class Statistics(Protocol):
@@ -232,7 +242,7 @@ class FastIndex:
         self._lock = threading.RLock()  # the LRU and the lazily built arrays are shared by threads
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
-        self._pairs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._pairs: PairTable | None = None
         self._by_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         # (field, term, leaf) -> rows of (file position, size, last id) of its posting blocks, noted
         # when its postings are decoded; phrases then read only the blocks holding their candidates
@@ -377,10 +387,10 @@ class FastIndex:
                     values.append(value)
         return np.asarray(where, dtype=np.int64), values
 
-    def pair_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def pair_table(self) -> PairTable:
         """(slice start, hash count) of each document in the pair hashes of every segment laid end to
-        end (search/pairs.py), the hashes, and each document's sketch of them: one binary search then
-        covers all segments at once. Read on the first phrase of a generation into one array
+        end (search/pairs.py), the hashes, each document's sketch of them and its bucket ends: one
+        binary search then covers all segments at once. Read on the first phrase of a generation into one array
         allocated up front, a segment at a time, so the process never holds the hashes twice (the
         previous generation's table is dropped with its searcher before this one is read: ~250 MB
         at 100k documents)."""
@@ -395,6 +405,7 @@ class FastIndex:
                         columns.append((offset, len(column[0]), column[1]))
                 hashes = np.empty(int(counts.sum()), dtype=np.uint64)
                 sketch = np.zeros((self.size, pairs.SKETCH_BITS // 8), dtype=np.uint8)
+                ends = np.zeros((self.size, pairs.BUCKETS), dtype=np.uint16)
                 starts = np.cumsum(counts) - counts
                 for offset, count, read in columns:
                     data = np.frombuffer(read(), dtype="<u8")
@@ -403,21 +414,24 @@ class FastIndex:
                     for lo in range(0, count, SKETCH_DOCS):  # bounded temporaries for any segment size
                         hi = min(count, lo + SKETCH_DOCS)
                         first, last = int(starts[offset + lo]) - at, int(starts[offset + hi - 1] + counts[offset + hi - 1]) - at
-                        sketch[offset + lo : offset + hi] = pairs.sketches(counts[offset + lo : offset + hi], data[first:last])
+                        part, run = counts[offset + lo : offset + hi], data[first:last]
+                        owner = pairs.owners(part)
+                        sketch[offset + lo : offset + hi] = pairs.sketches(part, run, owner)
+                        ends[offset + lo : offset + hi] = pairs.bucket_ends(part, run, owner)
                     del data
-                self._pairs = (starts, counts, hashes, sketch)
+                self._pairs = PairTable(starts, counts, hashes, sketch, ends)
             return self._pairs
 
     def pairs_hold(self, docs: np.ndarray, value: int) -> tuple[np.ndarray, np.ndarray]:
         """(holds, known) for each of `docs`: whether its pair column holds `value`, and whether it
         has a column value at all (unknown documents must be checked on positions). The sketch
         turns most candidates away with one byte read; only the others are binary-searched."""
-        starts, counts, hashes, sketch = self.pair_table()
+        table = self.pair_table()
         ids = docs.astype(np.int64)
-        maybe = np.flatnonzero(pairs.sketch_may_hold(sketch, ids, value))
+        maybe = np.flatnonzero(pairs.sketch_may_hold(table.sketch, ids, value))
         found = np.zeros(len(ids), dtype=bool)
-        found[maybe] = pairs.holds(starts, hashes, counts, ids[maybe], value)
-        return found, counts[ids] > 0
+        found[maybe] = pairs.holds(table.starts, table.hashes, table.counts, ids[maybe], value, table.ends)
+        return found, table.counts[ids] > 0
 
     def phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
         """Which of the sorted `docs` have the words at consecutive positions (a slop-1 phrase): first

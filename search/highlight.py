@@ -94,8 +94,22 @@ def first_match(text: str, terms: frozenset[str], lang: str) -> int:
         chunks = text[start:end].split()
         hits, _ = _matching(set(chunks), terms, lang)
         if hits:
-            return text.find(chunks[min(map(chunks.index, hits))])
+            return _whole_chunk(text, chunks[min(map(chunks.index, hits))], start, end)
         start, step = end, step * 4
+    return -1
+
+
+def _whole_chunk(text: str, chunk: str, start: int, end: int) -> int:
+    """Offset of the first occurrence of `chunk` in text[start:end] that is a whole whitespace-free
+    run (not the tail or head of a longer word: "formation" inside "information"); -1 if none.
+    `start` and `end` are run boundaries (the window's edges are whitespace or the text's ends)."""
+    size = len(chunk)
+    at = text.find(chunk, start, end)
+    while at >= 0:
+        after = at + size
+        if (at == start or text[at - 1].isspace()) and (after == end or text[after].isspace()):
+            return at
+        at = text.find(chunk, at + 1, end)
     return -1
 
 
@@ -155,7 +169,7 @@ def snippet(text: str, terms: frozenset[str], lang: str, chars: int = SNIPPET_CH
     text = text.replace("\f", "\n")[:MAX_SCAN_CHARS]
     pos = first_match(text, terms, lang) if terms else -1
     if pos >= 0:
-        marks = _marks(text, pos, min(len(text), pos + WINDOW_CHARS), terms, lang)
+        marks = _marks(text, pos, _boundary(text, pos + WINDOW_CHARS, forward=True), terms, lang)
         fragments, covered = [], -1
         for s, _ in marks:
             if s < covered:
@@ -166,7 +180,8 @@ def snippet(text: str, terms: frozenset[str], lang: str, chars: int = SNIPPET_CH
             covered = end
             if len(fragments) == 2:
                 break
-        return _MarkFormatter.between.join(fragments)
+        if fragments:
+            return _MarkFormatter.between.join(fragments)
     return _head(text, chars)
 
 

@@ -6,7 +6,6 @@ expanded over the index vocabulary (capped); field filters are resolved through 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
@@ -25,6 +24,7 @@ from search.querylang import (
     QuerySyntaxError,
     Range,
     Word,
+    is_date,
     parse,
     plain_tree,
     plain_words,
@@ -41,7 +41,6 @@ LANG_NAMES: dict[str, tuple[str, ...]] = {
     "ar": ("ar", "arabe", "arabic", "العربية", "عربية", "عربي"),
     "en": ("en", "anglais", "english", "الإنجليزية", "الانجليزية", "إنجليزية", "انجليزية"),
 }
-_DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 class Vocabulary(Protocol):
@@ -116,6 +115,7 @@ class _Compiler:
     notices: list[Notice] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    siblings: list["_Compiler"] = field(default_factory=list, repr=False, compare=False)  # the compilers of every language, this one included
 
     def fields(self, kinds: Iterable[str] = ("title", "body")) -> list[tuple[str, str]]:
         """The text fields this compilation targets."""
@@ -228,11 +228,24 @@ class _Compiler:
         raise QuerySyntaxError(N_("unexpected “{text}”"), text=str(node))
 
     def node_negative(self, node: Node) -> Q.Query | None:
-        """What to leave out: compiled without collecting highlight terms."""
-        saved_terms, saved_words = set(self.terms), list(self.words)
-        out = self.node(node)
-        self.terms, self.words = saved_terms, saved_words
-        return out
+        """What to leave out, read in EVERY language's fields, without collecting highlight terms.
+
+        compile_tree ORs one reading per language: an exclusion read in this language only would be
+        undone by the others ("-migration" kept the French documents through the English reading,
+        whose positive part is every document). A document's text sits in one language's fields,
+        so the other languages' readings of the excluded words cannot leave out anything wrongly.
+        """
+        parts = []
+        for compiler in self.siblings or [self]:
+            saved_terms, saved_words = set(compiler.terms), list(compiler.words)
+            saved_ignored = None if compiler is self else list(compiler.ignored)
+            q = compiler.node(node)
+            compiler.terms, compiler.words = saved_terms, saved_words
+            if saved_ignored is not None:
+                compiler.ignored = saved_ignored
+            if q is not None:
+                parts.append(q)
+        return _or(list(dict.fromkeys(parts)))
 
     def conjunction(self, children: tuple[Node, ...], mode: str) -> Q.Query | None:
         """Required words (or any of them in 'any' mode); filters and exclusions always apply."""
@@ -291,7 +304,7 @@ def date_bound(value: str, end: bool) -> str:
 
 
 def _check_date(value: str, field: str) -> str:
-    if not _DATE.match(value):
+    if not is_date(value):
         raise QuerySyntaxError(N_("“{value}” is not a date; write {field}:2016, {field}:2016-05 or date:[2016-01 TO 2018-06]"), value=value, field=field)
     return value
 
@@ -341,6 +354,8 @@ def compile_tree(
     required from the English fields.
     """
     compilers = [_Compiler(vocab, taxonomy, mode, lang=lang) for lang in analysis.TEXT_LANGS]
+    for compiler in compilers:
+        compiler.siblings = compilers
     queries = [c.node(tree, top=True) for c in compilers] if tree is not None else []
     kept = [q for q in queries if q is not None]
     query = _or(list(dict.fromkeys(kept))) if kept else None

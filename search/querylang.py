@@ -14,6 +14,7 @@ template (translated by the web layer) and the plain-words reading of the query.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Iterator, Union
@@ -21,6 +22,19 @@ from typing import Iterator, Union
 OR_WORDS = frozenset({"OR", "OU", "أو", "||"})
 AND_WORDS = frozenset({"AND", "ET", "&&"})
 NOT_WORDS = frozenset({"NOT", "SAUF"})
+_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def is_date(value: str) -> bool:
+    """YYYY, YYYY-MM or a real calendar day YYYY-MM-DD (2016-02-31 is none: it would match nothing)."""
+    if not _DATE.match(value):
+        return False
+    if len(value) == 10:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
 OPERATOR_WORDS = OR_WORDS | AND_WORDS | NOT_WORDS
 
 # field name as typed (English, French, Arabic) -> canonical field

@@ -1,19 +1,17 @@
 """A search request: parsed from URL parameters, validated, and turned back into URLs (all state in the URL)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
 from search.errors import QueryError
-from search.querylang import count_terms
+from search.querylang import count_terms, is_date
 from search.schema import FACETS
 
 SORTS = ("relevance", "date", "-date")
 MODES = ("auto", "all", "any")
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 FILTER_PARAMS = (*FACETS, "month")
 DEFAULT_PER_PAGE = 10
 
@@ -131,7 +129,7 @@ def _date(params: Mapping[str, list[str]], name: str) -> str | None:
     raw = _one(params, name)
     if raw is None:
         return None
-    if not _DATE.match(raw):
+    if not is_date(raw):
         raise QueryError(f"'{name}' must be a date like 2019, 2019-07 or 2019-07-15, not {raw!r}")
     return raw
 

@@ -261,9 +261,30 @@ def test_the_sketch_never_turns_away_a_document_holding_the_pair() -> None:
     assert turned_away > 0.3 * len(docs) * 100  # and it does turn most others away
 
 
+def test_the_bucket_search_equals_the_whole_slice_search() -> None:
+    rng = np.random.default_rng(5)
+    counts = rng.choice([0, 1, 2, 40, 600, pairs.MAX_PAIRS], 300).astype(np.int64)
+    slices = [np.unique(rng.integers(0, 2**64 - 1, c, dtype=np.uint64, endpoint=True)) for c in counts]
+    counts = np.array([len(x) for x in slices], dtype=np.int64)
+    hashes = np.concatenate(slices)
+    offsets = np.cumsum(counts) - counts
+    ends = pairs.bucket_ends(counts, hashes)
+    assert ends[:, -1].tolist() == counts.tolist()
+    docs = np.arange(len(counts))
+    edge = [0, 2**64 - 1, 2**58 - 1, 2**58, int(hashes.min()), int(hashes.max())]
+    values = [int(x) for x in hashes[::97]] + [int(x) for x in rng.integers(0, 2**64 - 1, 40, dtype=np.uint64)] + edge
+    held = 0
+    for value in values:
+        plain = pairs.holds(offsets, hashes, counts, docs, value)
+        assert pairs.holds(offsets, hashes, counts, docs, value, ends).tolist() == plain.tolist()
+        assert plain.tolist() == [value in set(s.tolist()) for s in slices]
+        held += int(plain.sum())
+    assert held >= len(hashes[::97])
+
+
 def test_pairs_hold_equals_the_plain_binary_search(index) -> None:
     searcher, fast, bodies = index
-    starts, counts, hashes, _ = fast.pair_table()
+    starts, counts, hashes, _, _ = fast.pair_table()
     docs = fast.hits(None)
     for words in _phrases(bodies, 12, 80):
         value = pairs.pair_hash(words[0], words[1])

@@ -197,6 +197,8 @@ def test_highlights_mark_the_original_words_not_stems(client):
         ({"page": "501"}, "'page' must be a whole number between 1 and 500"),
         ({"per_page": "101"}, "'per_page' must be a whole number between 1 and 100"),
         ({"from": "2019-13"}, "'from' must be a date like 2019, 2019-07 or 2019-07-15"),
+        ({"to": "2016-02-31"}, "'to' must be a date like 2019, 2019-07 or 2019-07-15, not '2016-02-31'"),
+        ({"from": "2015-02-29"}, "not '2015-02-29'"),
         ({"from": "2020", "to": "2018"}, "ends before it starts"),
     ],
 )
@@ -243,3 +245,23 @@ def query_engine(indexed):
     engine = Engine(settings.index_dir, taxonomy=load_taxonomy(settings.taxonomy))
     yield engine
     engine.close()
+
+
+@pytest.mark.parametrize("excluded", ["Marhaba", "migrants", '"Opération Marhaba"', "مرحبا", "Belgium", "program:Marhaba"])
+@pytest.mark.parametrize("kept", ["", "lang:fr", "lang:en", "date:[2016 TO *]"])
+def test_an_exclusion_alone_leaves_out_exactly_the_documents_it_names(client, kept, excluded):
+    def ids(q: str) -> set[str]:
+        data = _search(client, q, per_page=100) if q else _search(client, "", per_page=100)
+        return {h["id"] for h in data["hits"]}
+
+    assert ids(excluded), excluded  # the word does find documents, so leaving them out is visible
+    named = ids(f"{kept} {excluded}".strip())
+    everything = ids(kept)
+    assert ids(f"{kept} -{excluded}".strip()) == everything - named
+    assert ids(f"{kept} NOT {excluded}".strip()) == everything - named
+
+
+def test_a_leap_day_is_a_date_and_a_day_past_the_month_is_not(client):
+    assert _search(client, "", **{"from": "2016-02-29"})["total"] >= 0
+    data = _search(client, "date:2016-02-30 Marhaba")
+    assert "is not a date" in data["message"] and data["query"] == "date:2016-02-30 Marhaba"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -9,15 +10,15 @@ from search import analysis, highlight
 
 WORDS = (
     "le comité de pilotage du programme Marhaba a examiné les demandes des Marocains résidant à "
-    "l'étranger ; مرحبا مغاربة العالم الهجرة التعاون مع بلجيكا لجنة القيادة المجلس الرجل"
+    "l'étranger information départements معمل ; مرحبا مغاربة العالم الهجرة التعاون مع بلجيكا لجنة القيادة المجلس الرجل"
 ).split()
 
 
 def _plain_first_match(text: str, terms: frozenset[str], lang: str) -> int:
-    """Reference: analyse every chunk in order, no windows, no cache."""
-    for chunk in text.split():
-        if {t.text for t in analysis.analyzer(lang)(chunk, mode="query", removestops=False)} & terms:
-            return text.find(chunk)
+    """Reference: analyse every whitespace-free run in order, no windows, no cache."""
+    for run in re.finditer(r"\S+", text):
+        if {t.text for t in analysis.analyzer(lang)(run.group(), mode="query", removestops=False)} & terms:
+            return run.start()
     return -1
 
 
@@ -26,7 +27,7 @@ def test_first_match_equals_a_plain_scan_across_windows(lang: str) -> None:
     rng = random.Random(8)
     for _ in range(150):
         filler = " ".join(rng.choice(WORDS[:14]) for _ in range(rng.choice((5, 300, 1500))))
-        needle = rng.choice(WORDS[14:] + ["Tanger-Tétouan", "AMUDDU"])
+        needle = rng.choice(WORDS[14:] + ["Tanger-Tétouan", "AMUDDU", "Maroc", "formation", "عمل"])
         cut = rng.randrange(len(filler) + 1)
         cut = filler.rfind(" ", 0, cut) + 1
         text = filler[:cut] + needle + " " + filler[cut:] if rng.random() < 0.8 else filler
@@ -98,3 +99,24 @@ def test_a_text_without_the_words_gets_its_start_as_snippet() -> None:
         out = highlight.snippet(text, terms, "fr", chars=60)
         assert out.startswith("Le Comité de pilotage s&#x27;est réuni à Rabat &lt;le 3 mai&gt;.")
         assert out.endswith("…") and "<mark>" not in out
+
+
+@pytest.mark.parametrize(("needle", "inside", "lang"), [("Maroc", "Marocains", "fr"), ("formation", "information", "fr"), ("عمل", "معمل", "ar")])
+def test_a_word_inside_a_longer_word_is_neither_the_match_nor_marked(needle: str, inside: str, lang: str) -> None:
+    terms = frozenset(analysis.tokens(needle, lang))
+    assert not terms & set(analysis.tokens(inside, lang))  # the longer word is another term
+    for gap in (3, 300, 3000):  # the real match in the first window, past the mark window, far away
+        text = f"Les {inside} du monde. " + "mot " * gap + f"Enfin {needle} ici."
+        out = highlight.snippet(text, terms, lang)
+        assert f"<mark>{needle}</mark>" in out, (gap, out)
+        assert f"<mark>{needle}</mark>" not in out.replace(f"<mark>{needle}</mark> ici", "")
+        assert highlight.first_match(text, terms, lang) == text.index(f"Enfin {needle}") + len("Enfin ")
+
+
+def test_a_mark_window_cut_inside_a_word_marks_nothing_there() -> None:
+    terms = frozenset(analysis.tokens("Maroc", "fr"))
+    filler = "mots " + "mot " * ((highlight.WINDOW_CHARS - 16) // 4)
+    text = "Maroc " + filler + "Marocains et la suite"
+    assert text.index("Marocains") + len("Maroc") == highlight.WINDOW_CHARS  # the window ends after "Maroc"
+    out = highlight.snippet(text, terms, "fr")
+    assert out.count("<mark>") == 1 and out.startswith("<mark>Maroc</mark>")

@@ -140,3 +140,16 @@ def test_browsing_without_words_shows_each_documents_start(client):
         assert isinstance(hit["snippet"], str) and len(hit["snippet"]) > 20, hit["id"]
     page = client.get("/search?sort=-date").get_data(as_text=True)
     assert ">None<" not in page
+
+
+def test_a_page_past_the_last_one_says_so_and_links_back(client):
+    first = client.get("/search.json?per_page=2").get_json()
+    last = -(-first["total"] // 2)
+    assert last >= 3 and first["message"] is None
+    data = client.get(f"/search.json?per_page=2&page={last + 5}").get_json()
+    assert data["hits"] == [] and data["total"] == first["total"]
+    assert data["message"] == f"page {last + 5} is past the last page of results, page {last}"
+    page = client.get(f"/search?per_page=2&page={last + 5}&ui=fr").get_data(as_text=True)
+    assert f"la page {last + 5} est au-delà de la dernière page de résultats, la page {last}" in page
+    assert f'page={last}" rel="prev"' in page.replace("&amp;", "&")
+    assert client.get(f"/search.json?per_page=2&page={last}").get_json()["message"] is None
