@@ -248,6 +248,7 @@ class FastIndex:
         # when its postings are decoded; phrases then read only the blocks holding their candidates
         self._directories: dict[tuple[str, str, int], np.ndarray] = {}
         self._phrases: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
+        self._spans: dict[tuple[str, tuple[str, ...], int, bool, int], np.ndarray] = {}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_bytes = 0
         self.facets = {name: self._facet_column(name) for name in facet_names}
@@ -447,10 +448,16 @@ class FastIndex:
         self._phrases[key] = (docs, ok)
         return ok
 
+    def span_hits(self, fieldname: str, words: list[str], slop: int, ordered: bool, mindist: int) -> np.ndarray | None:
+        """Every document where this span matches, if this request's hit set already decided it
+        (ranking then needs neither a span check nor upper bounds for it); None otherwise."""
+        return self._spans.get((fieldname, tuple(words), slop, ordered, mindist))
+
     def begin_request(self) -> None:
         """Forget the phrase checks of the previous request (they are kept within one request only:
         the hit set and the ranking of one search ask for the same phrase twice)."""
         self._phrases = {}
+        self._spans = {}
 
     def _phrase_match(self, fieldname: str, words: list[str], docs: np.ndarray) -> np.ndarray:
         if not len(docs):
@@ -524,7 +531,9 @@ class FastIndex:
         if _span_terms(q) is not None:
             fieldname, words, slop, ordered, mindist = _span_terms(q)
             candidates = self._match(Q.And([Q.Term(fieldname, w) for w in words]))
-            return candidates[self.spans_match(fieldname, words, slop, ordered, mindist, candidates)]
+            found = candidates[self.spans_match(fieldname, words, slop, ordered, mindist, candidates)]
+            self._spans[(fieldname, tuple(words), slop, ordered, mindist)] = found
+            return found
         found = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
         return np.unique(found).astype(np.int32)
 
@@ -837,12 +846,19 @@ class _Scoring:
     def span(self, q: Q.Query, span: tuple[str, list[str], int, bool, int], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A phrase / SpanNear2: the sum of its terms' scores where the words stand near each other."""
         fieldname, words, slop, ordered, mindist = span
+        known = self.fast.span_hits(fieldname, words, slop, ordered, mindist)
+        if known is not None and not len(known):  # decided for the hit set: nowhere in this field
+            self.checked_spans = self.checked_spans or self.exact
+            return np.zeros(len(docs), dtype=bool), np.zeros(len(docs))
         parts = [self.term(fieldname, w, docs) for w in words]
         matched = np.logical_and.reduce([m for m, _ in parts])
         scores = np.zeros(len(docs))
         for _, s in parts:
             scores = scores + s
-        if matched.any():
+        if known is not None:  # exact in both modes: no span check, no upper bound
+            self.checked_spans = self.checked_spans or self.exact
+            matched &= np.isin(docs, known, assume_unique=True)
+        elif matched.any():
             if self.exact:
                 self.checked_spans = True
                 where = np.flatnonzero(matched)

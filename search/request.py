@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from search.errors import QueryError
 from search.querylang import count_terms, is_date
@@ -85,6 +85,8 @@ class SearchRequest:
             return one_at_a_time
         current = tuple(self.filters.get(name, ()))
         parts: list[str] = []  # head and tail around the toggled facet, computed on the first call
+        key = _quoted(name) + "="
+        encoded = {v: key + _quoted(v) for v in current}  # "name=value" as urlencode writes it
 
         def url(value: str) -> str:
             if name == "year" and current == (value,):  # leaving the last year also drops its months
@@ -95,8 +97,10 @@ class SearchRequest:
                 others = [(k, enc) for k, enc in self._page1_params if k != name]
                 cut = sum(1 for k, _ in others if k in before)
                 parts.extend(("&".join(enc for _, enc in others[:cut]), "&".join(enc for _, enc in others[cut:])))
-            values = [v for v in current if v != value] if value in current else [*current, value]
-            middle = urlencode([(name, v) for v in values])
+            if value in encoded:
+                middle = "&".join(enc for v, enc in encoded.items() if v != value)
+            else:
+                middle = "&".join((*encoded.values(), key + _quoted(value)))
             query = "&".join(part for part in (parts[0], middle, parts[1]) if part)
             return base + ("?" + query if query else "")
 
@@ -105,6 +109,12 @@ class SearchRequest:
     def with_page(self, page: int) -> "SearchRequest":
         """This request on another page."""
         return replace(self, page=page)
+
+
+@lru_cache(maxsize=8192)
+def _quoted(value: str) -> str:
+    """quote_plus of a facet name or value (the same few thousand values on every result page)."""
+    return quote_plus(value)
 
 
 def _one(params: Mapping[str, list[str]], name: str) -> str | None:

@@ -114,3 +114,38 @@ def test_intersect_sorted_equals_numpy_on_every_size_mix() -> None:
         b = np.sort(rng.choice(20000, large, replace=False)).astype(np.int32)
         want = np.intersect1d(a, b, assume_unique=True).tolist()
         assert intersect_sorted(a, b).tolist() == want and intersect_sorted(b, a).tolist() == want
+
+
+def test_a_phrase_found_in_one_field_scores_only_where_it_stands(tmp_path) -> None:
+    """The ranking reuses the hit set's phrase decisions: a document holding the phrase in its title
+    and the same words apart in its body gets no body score for it (as Whoosh's phrase matcher)."""
+    from indexer.pipeline import run_index
+    from whoosh import index as whoosh_index
+
+    from search.fastpath import FastIndex
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    scattered = "Le pilotage des projets revient au ministère. " * 3 + "Un comité se réunit chaque année. " * 3
+    texts = {
+        "a.txt": "Comité de pilotage du programme\n\n" + scattered,
+        "b.txt": "Note de synthèse\n\nLa réunion du comité de pilotage a eu lieu à Rabat. " + scattered,
+        "c.txt": "Rapport annuel\n\n" + scattered,
+        "d.txt": "Pilotage et comité\n\nLe comité de pilotage et le comité de pilotage régional. ",
+    }
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    ix = whoosh_index.open_dir(str(settings.index_dir))
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        fast = FastIndex(searcher, FACETS)
+        parsed = _parsed(searcher, '"comité de pilotage"')
+        fast.begin_request()
+        hits = fast.hits(parsed.query)
+        paths = {searcher.stored_fields(d)["path"] for d in hits.tolist()}
+        assert paths == {"a.txt", "b.txt", "d.txt"}
+        for query in (parsed.query, parsed.rank_query):
+            expected = [(h.docnum, round(h.score, 6)) for h in searcher.search(query, filter=set(hits.tolist()), limit=10)]
+            assert [(d, round(s, 6)) for d, s in fast.top_k(query, hits, 10)] == expected
+    ix.close()
