@@ -59,6 +59,9 @@ class Resolver(Protocol):
     def resolve(self, kind: str, value: str) -> str | None:
         """The id a typed value stands for."""
 
+    def named(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(kind, id) of the entries `text` is exactly a name of (plain words widened to their tags)."""
+
     def entries(self, kind: str) -> tuple:
         """The entries of a kind (for error messages listing the valid ids)."""
 
@@ -145,7 +148,26 @@ class _Compiler:
             self.ignored.append(node.text)
             return None
         self.words.append(node.text)
+        if kinds == ("title", "body"):
+            per_field += self.tags(node.text)
         return _or(per_field)
+
+    def tags(self, text: str) -> list[Q.Query]:
+        """The facet terms of what `text` names exactly in the taxonomy (a program, partner, region,
+        country or type), so a name finds the documents tagged with it in every language: "Marhaba"
+        the Arabic releases on عملية مرحبا, "بلاغ" the French communiqués. Their labels are marked."""
+        named = getattr(self.taxonomy, "named", None)
+        found = named(text) if named is not None else ()
+        out: list[Q.Query] = []
+        for kind, entry_id in found:
+            if kind not in FACET_FIELDS:
+                continue
+            out.append(Q.Term(kind, entry_id))
+            for entry in self.taxonomy.entries(kind):  # type: ignore[union-attr]
+                if entry.id == entry_id:
+                    for lang, label in entry.labels.items():
+                        self.terms.update(analysis.tokens(label, lang if lang in analysis.TEXT_LANGS else "fr"))
+        return out
 
     def prefix(self, text: str, kinds: tuple[str, ...]) -> Q.Query:
         """word*: every indexed term starting with the typed letters (or with their stem)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, count
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from search import analysis
 from search.filters import TOKEN_PATTERN
@@ -168,13 +168,65 @@ def _build_index(items: Iterable[_Item]) -> _Index:
     return _Index(MappingProxyType(by_first), frozenset(by_first), firsts_re)
 
 
-def _scan(words: tuple[str, ...], index: _Index, found: dict[str, dict[str, int]]) -> None:
-    """Record, per kind, the first position of every id whose sequence occurs in `words`."""
+def _scan(
+    words: tuple[str, ...], index: _Index, found: dict[str, dict[str, int]], verify: "Callable[[int, _Item], bool] | None" = None
+) -> None:
+    """Record, per kind, the first position of every id whose sequence occurs in `words` (and, with
+    `verify`, whose occurrence there passes it: later occurrences are tried when one fails)."""
     by_first = index.by_first
     for i in compress(count(), map(index.firsts.__contains__, words)):  # the positions of first tokens
-        for seq, kind, entry_id in by_first[words[i]]:
+        for item in by_first[words[i]]:
+            seq, kind, entry_id = item
             if words[i : i + len(seq)] == seq:
-                found.setdefault(kind, {}).setdefault(entry_id, i)
+                ids = found.setdefault(kind, {})
+                if entry_id not in ids and (verify is None or verify(i, item)):
+                    ids[entry_id] = i
+
+
+# ---------------------------------------------------------------- surface check of Latin aliases
+# Stems conflate words an alias must not match: Snowball gives "commun" for communiqué, commune and
+# communication, "franc" for France, français and francs, "not" for note and noté. A Latin alias
+# therefore also needs each of its content words written in the matched words themselves: the same
+# letters up to accents (scanned and capitalised texts drop them), a plural -s/-x/-es allowed, and a
+# final é of the text never standing for an alias's unaccented final e (noté is not note).
+_SURFACE_WORD = re.compile(r"[^\W\d_]+|\d+")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_Surface = tuple[str, ...]  # an alias's content words, lower case, accents kept
+
+
+def surface_words(alias: str) -> _Surface | None:
+    """The words of a Latin alias that must appear as written (up to accents and plural) where it
+    matches; None for an alias with Arabic letters (the light Arabic stemmer does not conflate)."""
+    if _ARABIC_LETTER.search(alias):
+        return None
+    words = _SURFACE_WORD.findall(unicodedata.normalize("NFC", alias).lower())
+    return tuple(w for w in words if analysed(w))
+
+
+def _singulars(written: str) -> tuple[str, ...]:
+    """`written` and what it is the plural of, if it ends like one (-s, -x, -es, -aux for -al/-ail)."""
+    out = [written]
+    if written.endswith(("s", "x")):
+        out.append(written[:-1])
+    if written.endswith("es"):
+        out.append(written[:-2])
+    if written.endswith("aux"):
+        out += [written[:-3] + "al", written[:-3] + "ail"]
+    return tuple(out)
+
+
+def _same_word(written: str, alias_word: str) -> bool:
+    """`written` (lower case) is `alias_word`, up to accents and a plural ending."""
+    target = fold_raw(alias_word)
+    return any(
+        fold_raw(stem) == target and not (stem.endswith("é") and alias_word.endswith("e")) for stem in _singulars(written)
+    )
+
+
+def surface_holds(words: _Surface, written: str) -> bool:
+    """Every content word of an alias is one of the words of `written` (the matched chunks)."""
+    found = _SURFACE_WORD.findall(unicodedata.normalize("NFC", written).lower())
+    return all(any(_same_word(w, a) for w in found) for a in words)
 
 
 def _acronym_words(text: str, acronyms: _Index) -> tuple[str, ...]:
@@ -194,6 +246,9 @@ class Taxonomy:
     _terms: _Index = field(default_factory=_Index, repr=False, compare=False)
     _acronyms: _Index = field(default_factory=_Index, repr=False, compare=False)
     _names: Mapping[str, Mapping[tuple[str, ...], str]] = field(default_factory=dict, repr=False, compare=False)
+    # (sequence, kind, id) -> the surface words of each Latin alias analysed to that sequence; an item
+    # absent here (Arabic aliases among them) needs no surface check
+    _surfaces: Mapping[_Item, tuple[_Surface, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -215,7 +270,7 @@ class Taxonomy:
     def match_all(self, text: str) -> dict[str, tuple[str, ...]]:
         """Ids per kind named in `text` (analysing it once), each in order of first mention."""
         found: dict[str, dict[str, int]] = {}
-        _scan(analysed(text), self._terms, found)
+        _scan(analysed(text), self._terms, found, self._verifier(text) if self._surfaces else None)
         words = _acronym_words(text, self._acronyms)
         if words:
             offset = 10**9  # acronym hits rank after analysed hits of the same kind
@@ -228,10 +283,79 @@ class Taxonomy:
             kind: tuple(sorted(found.get(kind, {}), key=lambda i: found[kind][i])) for kind in KINDS
         }
 
+    def _verifier(self, text: str) -> "Callable[[int, _Item], bool]":
+        """verify(i, item) for _scan over analysed(text): the surface check of the item's aliases on
+        the chunks holding its terms i .. i + len - 1 (chunk owners worked out on first use)."""
+        chunks: list[str] = []
+        counts: list[int] = []  # terms per chunk
+        walk = [0, 0]  # (chunk, terms before it): _scan asks in increasing positions, so it moves on
+
+        def count_of(n: int) -> int:
+            while len(counts) <= n:  # counted as far as asked only (a type is said near the start)
+                chunk = chunks[len(counts)]
+                terms = _CHUNK_TERMS.get(chunk)
+                counts.append(len(terms if terms is not None else _chunk_terms([chunk])[chunk]))
+            return counts[n]
+
+        def chunk_of(i: int) -> int:
+            if i < walk[1]:
+                walk[0] = walk[1] = 0
+            n, before = walk
+            while before + count_of(n) <= i:
+                before += counts[n]
+                n += 1
+            walk[0], walk[1] = n, before
+            return n
+
+        def verify(i: int, item: _Item) -> bool:
+            checks = self._surfaces.get(item)
+            if checks is None:
+                return True
+            if not chunks:
+                chunks.extend(text.split())
+            first = chunk_of(i)
+            last = chunk_of(i + len(item[0]) - 1)
+            written = " ".join(chunks[first : last + 1])
+            return any(surface_holds(words, written) for words in checks)
+
+        return verify
+
     def match(self, text: str, kind: str) -> tuple[str, ...]:
         """Ids of `kind` whose alias or label occurs in `text` as a whole-token sequence."""
         _check_kind(kind)
         return self.match_all(text)[kind]
+
+    def named(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(kind, id) of every entry that `text` names exactly: one of its labels, aliases or its id,
+        up to case, accents and a plural for Latin names, up to the search analysis for Arabic ones.
+
+        Stricter than resolve (which reads stems: "prime" resolves to PRIM): a query word is widened
+        to the documents tagged with what it names only when it IS the name.
+        """
+        key = _name_key(text)
+        if not key:
+            return ()
+        table = self._exact_names()
+        found = list(table.get(key, ()))
+        if key[0] == "latin":
+            for singular in _singulars(key[1])[1:]:
+                found += table.get(("latin", singular), ())
+        return tuple(dict.fromkeys(found))
+
+    def _exact_names(self) -> Mapping[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """_name_key of every name -> the (kind, id) pairs it names, built on first use."""
+        table = self.__dict__.get("_exact")
+        if table is None:
+            grouped: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+            for kind, entries in self.by_kind.items():
+                for entry in entries:
+                    for name in (entry.id, *_names_of(entry)):
+                        key = _name_key(name)
+                        if key:
+                            grouped.setdefault(key, []).append((kind, entry.id))
+            table = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+            object.__setattr__(self, "_exact", table)  # frozen: a cache, not state
+        return table
 
     def resolve(self, kind: str, value: str) -> str | None:
         """The id a user-typed id, label or alias stands for (first in file order), or None."""
@@ -253,6 +377,17 @@ class Taxonomy:
         )
 
 
+def _name_key(text: str) -> tuple[str, ...]:
+    """How a name is compared in Taxonomy.named: Arabic by its analysed terms; Latin by its words
+    folded (accents off, lower case), joined by single spaces."""
+    text = text.strip()
+    if _ARABIC_LETTER.search(text):
+        terms = analysed(text)
+        return ("arabic", *terms) if terms else ()
+    words = [w.lower() for w in raw_words(text)]
+    return ("latin", " ".join(words)) if words else ()
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"Unknown taxonomy kind {kind!r}; valid kinds: {', '.join(KINDS)}.")
@@ -268,6 +403,7 @@ def build_taxonomy(by_kind: Mapping[str, Iterable[Entry]]) -> Taxonomy:
     kinds = {kind: tuple(entries) for kind, entries in by_kind.items()}
     terms, acronyms = [], []
     names: dict[str, dict[tuple[str, ...], str]] = {}
+    surfaces: dict[_Item, list[_Surface] | None] = {}
     for kind, entries in kinds.items():
         _check_kind(kind)
         seen: set[str] = set()
@@ -282,13 +418,20 @@ def build_taxonomy(by_kind: Mapping[str, Iterable[Entry]]) -> Taxonomy:
                     kind_names.setdefault(("raw",) + raw_words(name), entry.id)
                     kind_names.setdefault(analysed(name), entry.id)  # typed in lower case
                 else:
-                    terms.append((analysed(name), kind, entry.id))
+                    item = (analysed(name), kind, entry.id)
+                    terms.append(item)
                     kind_names.setdefault(analysed(name), entry.id)
+                    words = surface_words(name)
+                    if words is None or surfaces.get(item, []) is None:
+                        surfaces[item] = None  # an Arabic alias of the same terms: no check
+                    else:
+                        surfaces.setdefault(item, []).append(words)
                 kind_names.setdefault(("folded",) + folded_words(name), entry.id)
             kind_names.setdefault(("raw",) + raw_words(entry.id), entry.id)
     names_view = MappingProxyType({k: MappingProxyType(v) for k, v in names.items()})
+    checks = MappingProxyType({item: tuple(w) for item, w in surfaces.items() if w is not None})
     return Taxonomy(
-        MappingProxyType(kinds), _build_index(terms), _build_index(acronyms), names_view
+        MappingProxyType(kinds), _build_index(terms), _build_index(acronyms), names_view, checks
     )
 
 

@@ -429,7 +429,7 @@ aliases = ["UE", "EU", "Union", "A B"]
 
 
 @cache
-def _taxonomies() -> tuple[tuple[taxonomy.Taxonomy, tuple[dict, dict]], ...]:
+def _taxonomies() -> tuple[tuple[taxonomy.Taxonomy, tuple[dict, dict, dict]], ...]:
     """(taxonomy, its plain indexes): the project's, a small tricky one and an empty one."""
     taxonomies = (
         taxonomy.load_taxonomy(ROOT / "corpus" / "taxonomy.toml"),
@@ -460,30 +460,54 @@ def _ref_index(items: list[tuple[tuple[str, ...], str, str]]) -> dict[str, list[
     return {k: sorted(set(v), key=lambda x: (-len(x[0]), x[1], x[2])) for k, v in grouped.items()}
 
 
-def ref_indexes(tax: taxonomy.Taxonomy) -> tuple[dict, dict]:
-    """(terms, acronyms) indexes built from the entries the plain way."""
+def ref_indexes(tax: taxonomy.Taxonomy) -> tuple[dict, dict, dict]:
+    """(terms, acronyms) indexes built from the entries the plain way, and the surface words of
+    each item's aliases (None when one of them has Arabic letters: no check)."""
     terms, acronyms = [], []
+    surfaces: dict = {}
     for kind in tax.kinds:
         for entry in tax.entries(kind):
             for name in taxonomy._names_of(entry):
                 if taxonomy.is_acronym(name):
                     acronyms.append((taxonomy.raw_words(name), kind, entry.id))
                 else:
-                    terms.append((ref_analysed(name), kind, entry.id))
-    return _ref_index(terms), _ref_index(acronyms)
+                    item = (ref_analysed(name), kind, entry.id)
+                    terms.append(item)
+                    words = taxonomy.surface_words(name)
+                    if words is None or (item in surfaces and surfaces[item] is None):
+                        surfaces[item] = None
+                    else:
+                        surfaces.setdefault(item, []).append(words)
+    return _ref_index(terms), _ref_index(acronyms), surfaces
 
 
-def _ref_scan(words: tuple[str, ...], index: dict, found: dict[str, dict[str, int]], offset: int = 0) -> None:
+def _ref_scan(words: tuple[str, ...], index: dict, found: dict[str, dict[str, int]], offset: int = 0, ok=None) -> None:
     for i, word in enumerate(words):
         for seq, kind, entry_id in index.get(word, ()):
-            if words[i : i + len(seq)] == seq:
-                found.setdefault(kind, {}).setdefault(entry_id, offset + i)
+            if words[i : i + len(seq)] == seq and entry_id not in found.get(kind, {}):
+                if ok is None or ok(i, (seq, kind, entry_id)):
+                    found.setdefault(kind, {})[entry_id] = offset + i
 
 
-def ref_match_all(indexes: tuple[dict, dict], text: str) -> dict[str, tuple[str, ...]]:
-    terms, acronyms = indexes
+def _ref_surface_ok(text: str, surfaces: dict):
+    """The plain surface check: the chunks holding the matched terms must spell each content word."""
+    owners = [n for n, chunk in enumerate(text.split()) for _ in ref_analysed(chunk)]
+    chunks = text.split()
+
+    def ok(i: int, item: tuple) -> bool:
+        checks = surfaces.get(item)
+        if checks is None:
+            return True
+        written = " ".join(chunks[owners[i] : owners[i + len(item[0]) - 1] + 1])
+        return any(taxonomy.surface_holds(words, written) for words in checks)
+
+    return ok
+
+
+def ref_match_all(indexes: tuple[dict, dict, dict], text: str) -> dict[str, tuple[str, ...]]:
+    terms, acronyms, surfaces = indexes
     found: dict[str, dict[str, int]] = {}
-    _ref_scan(ref_analysed(text), terms, found)
+    _ref_scan(ref_analysed(text), terms, found, ok=_ref_surface_ok(text, surfaces))
     hits: dict[str, dict[str, int]] = {}
     _ref_scan(taxonomy.raw_words(text), acronyms, hits, 10**9)
     for kind, ids in hits.items():
@@ -525,7 +549,7 @@ def ref_resolve(tax: taxonomy.Taxonomy, kind: str, value: str) -> str | None:
             or names.get(("folded",) + taxonomy.folded_words(value)))
 
 
-def ref_folder_hint(rel_path: str, tax: taxonomy.Taxonomy, indexes: tuple[dict, dict]) -> str | None:
+def ref_folder_hint(rel_path: str, tax: taxonomy.Taxonomy, indexes: tuple[dict, dict, dict]) -> str | None:
     parts = PurePosixPath(rel_path.replace("\\", "/")).parts
     names = [metadata.prettify_file_name(parts[-1])] + list(reversed(parts[:-1])) if parts else []
     for name in names:

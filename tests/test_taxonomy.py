@@ -200,3 +200,53 @@ def test_project_taxonomy_loads_if_present() -> None:
         pytest.skip(f"{path} is not written yet")
     tax = load_taxonomy(path)
     assert any(tax.entries(kind) for kind in tax.kinds)
+
+
+@pytest.fixture(scope="module")
+def project() -> Taxonomy:
+    return load_taxonomy(Path(__file__).resolve().parents[1] / "corpus" / "taxonomy.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("la commune de Driouch", "type", ()),  # Snowball: commune, communiqué -> "commun"
+        ("un plan de communication", "type", ()),
+        ("le devoir a été noté", "type", ()),  # noté is not the note
+        ("le budget accordé", "type", ()),
+        ("il rapporte que", "type", ()),
+        ("des cours de langue française", "country", ()),  # français -> "franc" = France
+        ("dix mille francs", "country", ()),
+        ("Communiqués de presse", "type", ("press-release",)),
+        ("COMMUNIQUE DE PRESSE", "type", ("press-release",)),  # capitals without accents
+        ("les procès-verbaux des réunions", "type", ("minutes",)),
+        ("PROCES-VERBAL", "type", ("minutes",)),
+        ("deux notes de service", "type", ("note",)),
+        ("les rapports annuels", "type", ("report",)),
+        ("avec la France et l'Espagne", "country", ("france", "spain")),
+        ("la commune a publié un communiqué", "type", ("press-release",)),  # a later occurrence counts
+        ("بلاغ صحفي", "type", ("press-release",)),
+    ],
+)
+def test_latin_aliases_need_their_words_written_not_just_their_stems(project: Taxonomy, text: str, kind: str, expected: tuple[str, ...]) -> None:
+    assert project.match(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("marhaba", (("program", "marhaba"),)),
+        ("SNMRE", (("program", "snmre"),)),
+        ("snmre", (("program", "snmre"),)),
+        ("union europeenne", (("partner", "eu"),)),
+        ("البلاغ", (("type", "press-release"),)),  # Arabic by its analysed terms: the article is no matter
+        ("بلجيكا", (("country", "belgium"),)),
+        ("communiqués", (("type", "press-release"),)),  # a Latin plural
+        ("prime", ()),  # stems like PRIM but is not its name
+        ("français", ()),
+        ("مرحبا", ()),  # the greeting is deliberately not a name of the operation
+        ("de", ()),
+    ],
+)
+def test_named_is_an_exact_name_not_a_stem(project: Taxonomy, text: str, expected: tuple) -> None:
+    assert project.named(text) == expected

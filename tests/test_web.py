@@ -50,8 +50,12 @@ def test_search_json_has_the_contract_shape(client):
 def test_html_and_json_twins_carry_the_same_hits(client):
     data = client.get("/search.json?q=Marhaba").get_json()
     page = client.get("/search?q=Marhaba").get_data(as_text=True)
-    assert data["total"] == 1  # the copy under copies/ is the same document
+    # the copy under copies/ is the same document; the Arabic release is tagged with the operation
+    assert data["total"] == 2
     assert data["hits"][0]["paths"] == ["communiques/marhaba-2019.html", "copies/marhaba-2019-copie.html"]
+    arabic = data["hits"][1]
+    assert arabic["path"] == "communiques/marhaba-2021-ar.txt" and arabic["score"] < data["hits"][0]["score"]
+    assert "<mark>عملية</mark> <mark>مرحبا</mark>" in arabic["snippet"]  # the name's Arabic label is marked
     for hit in data["hits"]:
         assert f'/doc/{hit["id"]}' in page
     assert "<mark>" in page
