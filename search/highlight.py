@@ -174,7 +174,7 @@ def snippet(text: str, terms: frozenset[str], lang: str, chars: int = SNIPPET_CH
         for s, _ in marks:
             if s < covered:
                 continue
-            start = _boundary(text, s - chars // 3, forward=False)
+            start = max(_boundary(text, s - chars // 3, forward=False), covered)  # no passage shown twice
             end = _boundary(text, start + chars, forward=True)
             fragments.append(_fragment(text, marks, start, end))
             covered = end

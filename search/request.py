@@ -13,6 +13,7 @@ from search.schema import FACETS
 SORTS = ("relevance", "date", "-date")
 MODES = ("auto", "all", "any")
 FILTER_PARAMS = (*FACETS, "month")
+_DATE_FACETS = {"year": 4, "month": 7}  # facets whose values are dates of this length
 DEFAULT_PER_PAGE = 10
 
 
@@ -163,6 +164,9 @@ def parse_request(
     filters = {}
     for name in FILTER_PARAMS:
         values = tuple(dict.fromkeys(v.strip() for v in params.get(name, []) if v.strip()))
+        for value in values if name in _DATE_FACETS else ():
+            if len(value) != _DATE_FACETS[name] or not is_date(value):
+                raise QueryError(f"'{name}' must be {'a year like 2019' if name == 'year' else 'a month like 2019-07'}, not {value!r}")
         if values:
             filters[name] = values
     sort = _one(params, "sort") or "relevance"

@@ -120,3 +120,14 @@ def test_a_mark_window_cut_inside_a_word_marks_nothing_there() -> None:
     assert text.index("Marocains") + len("Maroc") == highlight.WINDOW_CHARS  # the window ends after "Maroc"
     out = highlight.snippet(text, terms, "fr")
     assert out.count("<mark>") == 1 and out.startswith("<mark>Maroc</mark>")
+
+
+def test_two_fragments_never_repeat_a_passage() -> None:
+    terms = frozenset(analysis.tokens("Marhaba", "fr"))
+    for gap in range(0, 400, 7):
+        words = [f"w{i}" for i in range(120)]
+        text = " ".join(words[:10] + ["Marhaba"] + words[10 : 10 + gap // 4] + ["Marhaba"] + words[10 + gap // 4 :])
+        out = highlight.snippet(text, terms, "fr")
+        shown = re.sub(r"</?mark>", "", out).replace(" … ", " ").split()
+        others = [w for w in shown if w != "Marhaba"]
+        assert len(others) == len(set(others)) and shown.count("Marhaba") <= 2, (gap, out)

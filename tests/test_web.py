@@ -156,4 +156,6 @@ def test_a_page_past_the_last_one_says_so_and_links_back(client):
     page = client.get(f"/search?per_page=2&page={last + 5}&ui=fr").get_data(as_text=True)
     assert f"la page {last + 5} est au-delà de la dernière page de résultats, la page {last}" in page
     assert f'page={last}" rel="prev"' in page.replace("&amp;", "&")
+    worded = client.get("/search?q=migrants&per_page=1&page=40").get_data(as_text=True)
+    assert "est au-delà de la dernière page" in worded and 'class="empty"' not in worded  # not "no document matches"
     assert client.get(f"/search.json?per_page=2&page={last}").get_json()["message"] is None
