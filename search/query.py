@@ -131,6 +131,9 @@ class _Compiler:
             return self.prefix(node.text, kinds)
         if isinstance(node, Word) and node.fuzz is not None:
             return self.fuzzy(node.text, node.fuzz, kinds)
+        if isinstance(node, Word) and _stop_word_somewhere(node.text):
+            self.ignored.append(node.text)  # "de" is not looked for in English fields either
+            return None
         per_field = []
         by_lang: dict[str, list[str]] = {}  # title and body of a language analyse the text alike
         for fname, lang in self.fields(kinds):
@@ -292,6 +295,16 @@ class _Compiler:
             return None
         positive = (Q.And(parts) if len(parts) > 1 else parts[0]) if parts else Q.Every()
         return Q.AndNot(positive, _or(excluded)) if excluded else positive
+
+
+def _stop_word_somewhere(word: str) -> bool:
+    """True for a single word that a language's chain drops as a stop word (fr "de", en "the").
+
+    Each language's reading of the query leaves out its own stop words; a word that is one in any
+    language is left out of every reading, or a French "de" would be required from English texts
+    (a query of stop words only then gets its notice instead of silently finding nothing).
+    """
+    return any(not analysis.tokens(word, lang, mode="query") for lang in analysis.TEXT_LANGS)
 
 
 def _or(queries: list[Q.Query]) -> Q.Query | None:

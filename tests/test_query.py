@@ -271,3 +271,13 @@ def test_a_leap_day_is_a_date_and_a_day_past_the_month_is_not(client):
     assert _search(client, "", **{"from": "2016-02-29"})["total"] >= 0
     data = _search(client, "date:2016-02-30 Marhaba")
     assert "is not a date" in data["message"] and data["query"] == "date:2016-02-30 Marhaba"
+
+
+@pytest.mark.parametrize("q", ["de", "la le de", "the of", "de the"])
+def test_stop_words_of_any_language_alone_get_the_notice(client, q):
+    data = _search(client, q)
+    assert data["total"] == 0 and "only very common words" in data["message"], data["message"]
+
+
+def test_a_stop_word_beside_real_words_is_left_out_of_every_reading(client):
+    assert _paths(_search(client, "programme de AMUDDU")) == _paths(_search(client, "programme AMUDDU")) != []
