@@ -42,7 +42,8 @@ _M = rf"(?P<month>{_MONTH_RE})\.?(?:\s*/\s*(?:{_MONTH_RE})\.?)?"
 # most positions before trying the ~90 alternatives (same matches, measured ~3x faster).
 _MONTH_FIRST = "[" + "".join(sorted({m[0] for m in _MONTHS} | {m[0].upper() for m in _MONTHS})) + "]"
 _YEAR = r"(?P<year>\d{4})(?!\d)(?P<hijri>\s*(?:ه|هـ|ھ)(?![^\W\d_]))?"
-_DAY = r"(?<![\w/.-])(?P<day>\d{1,2})(?:er|ᵉʳ|st|nd|rd|th)?"
+# A day starts a word, or follows one of the Arabic prefixes و ب ل ف glued to it ("يومي 25 و26 يونيو").
+_DAY = r"(?:(?<![\w/.-])|(?<=(?<!\w)[وبلف]))(?P<day>\d{1,2})(?:er|ᵉʳ|st|nd|rd|th)?"
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), precision)
@@ -63,13 +64,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # Every match of _PATTERNS holds its year as a run of exactly four digits (a day, a month name, "/"
 # or spaces come before it; a non-digit after it) and only a few non-space characters around it:
 # before it at most a day with its suffix, "de", two month names with their dots, "/" and ","
-# (_BEFORE_YEAR), after it at most "-05-14" (_AFTER_YEAR); the look-arounds read one character
-# before a match and two after it (or a hijri mark and the letter after it). Only runs of white
-# space can make a match longer. So the patterns need only be run around four-digit runs
-# (_year_zones), and most windows have none. tests/test_labelling_equivalence.py checks the bounds.
+# (_BEFORE_YEAR), after it at most "-05-14" (_AFTER_YEAR); the look-arounds read two characters
+# before a match (a glued Arabic prefix and what precedes it, _LOOK_BEHIND) and two after it (or a
+# hijri mark and the letter after it). Only runs of white space can make a match longer. So the
+# patterns need only be run around four-digit runs (_year_zones), and most windows have none.
+# tests/test_labelling_equivalence.py checks the bounds.
 _MONTH_CHARS = max(len("".join(name.split())) for name in _MONTHS)
 _BEFORE_YEAR = 2 * _MONTH_CHARS + 10
 _AFTER_YEAR = 6
+_LOOK_BEHIND = 2  # characters the look-behinds read before a match
 _MARGIN = 8  # non-space characters added on each side of a year, beyond the look-arounds
 _DIGIT_RUN = re.compile(r"\d\d*")  # not \d+: a leading class lets the regex engine skip non-digits fast
 _SPACE = re.compile(r"\s")
@@ -77,10 +80,26 @@ _SPACE = re.compile(r"\s")
 # Words right before a date (in folded text) that make it the document's own date.
 _CUES = re.compile(r"(?<!\w)(le|du|en|on|dated|في|يوم|بتاريخ)\W*$")
 _STRONG_CUES = re.compile(
-    r"(?<!\w)(publie\w*(?: le)?|mis en ligne(?: le)?|mise? a jour(?: le)?|fait a [\w' -]+,? le|"
+    r"(?<!\w)(publie\w*(?: le)?|mis en ligne(?: le)?|fait a [\w' -]+,? le|"
     r"datee? du|en date du|published(?: on)?|posted(?: on)?|بتاريخ|حرر \w+(?: في)?|"
     r"الرباط،? في|الرباط،? يوم|\w+،? في)\W*$"
 )
+# Words that date a revision, not the document: checked before _STRONG_CUES, whose "\w+ في" also
+# takes "تحديث في".
+_UPDATE_CUES = re.compile(
+    r"(?<!\w)(mise? a jour|actualise\w*|modifie\w*|derniere modification|(?:last )?updated|"
+    r"last modified|revised|(?:اخر )?تحديث|تم التحديث)(?: le| on| في| يوم| بتاريخ)?\W*$"
+)
+HISTORICAL_YEARS = 20  # a date this many years before the latest one found is history, not the document's
+
+
+def _cue(before: str) -> str:
+    """What the words before a date say of it: "publication", "update", "weak" or ""."""
+    if _UPDATE_CUES.search(before):
+        return "update"
+    if _STRONG_CUES.search(before):
+        return "publication"
+    return "weak" if _CUES.search(before) else ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,7 @@ class _Candidate:
     score: float
     where: int  # 0 for the head, 1 for the tail
     offset: int
+    cue: str = ""  # what _cue says of the words before it
 
 
 def _candidates(window: str, where: int, today: dt.date | None) -> list[_Candidate]:
@@ -149,15 +169,44 @@ def _candidates(window: str, where: int, today: dt.date | None) -> list[_Candida
             if iso is None:
                 taken.append(range(m.start(), m.end()))  # "30 février 2019" is not "février 2019"
                 continue
-            before = window[max(0, m.start() - 40) : m.start()]
-            if precision == "month" and not (_STRONG_CUES.search(before) or _alone_on_line(window, m)):
+            cue = _cue(window[max(0, m.start() - 40) : m.start()])
+            if precision == "month" and cue not in ("publication", "update") and not _alone_on_line(window, m):
                 continue  # "en décembre 2014, le gouvernement…" is an event, not the document's date
             taken.append(range(m.start(), m.end()))
             score = 1.0 if precision == "day" else 0.0
-            score += 3.0 if _STRONG_CUES.search(before) else (1.0 if _CUES.search(before) else 0.0)
+            score += 3.0 if cue in ("publication", "update") else (1.0 if cue == "weak" else 0.0)
             score += 1.0 if where == 0 and m.start() < 400 else 0.0
-            found.append(_Candidate(FoundDate(iso, precision), score, where, m.start()))
+            found.append(_Candidate(FoundDate(iso, precision), score, where, m.start(), cue))
     return found
+
+
+def _rank(candidate: _Candidate, latest_year: int) -> tuple[int, bool, float, int, int]:
+    """Sort key of a candidate, best first.
+
+    Classes first: a date after a publication cue ("publié le", "نشر في", "Fait à Rabat, le"), then
+    plain dates, then dates after an update cue ("mis à jour le", "آخر تحديث"): a revision dates the
+    document only when nothing else does. Within a class a historical date -- HISTORICAL_YEARS or
+    more before the latest date of the document, like "les frontières du 4 juin 1967" in a 2019
+    article -- comes after the others, and a historical date without a publication cue comes after
+    the update dates too: documents cite old events, they are rarely dated long before a date they
+    mention. Then the score (precision, cue, head), then the head before the tail, then the first.
+    """
+    historical = int(candidate.found.iso[:4]) <= latest_year - HISTORICAL_YEARS
+    if candidate.cue == "publication":
+        tier = 0
+    elif candidate.cue == "update" or historical:
+        tier = 2
+    else:
+        tier = 1
+    return tier, historical, -candidate.score, candidate.where, candidate.offset
+
+
+def _best(candidates: list[_Candidate]) -> _Candidate | None:
+    """The candidate most likely to be the document's own date (see _rank)."""
+    if not candidates:
+        return None
+    latest = max(int(c.found.iso[:4]) for c in candidates)
+    return min(candidates, key=lambda c: _rank(c, latest))
 
 
 def _non_space(text: str) -> int:
@@ -197,7 +246,7 @@ def _year_zones(window: str) -> list[tuple[int, int]]:
     spans = []
     for m in _DIGIT_RUN.finditer(window):
         if m.end() - m.start() == 4:
-            start = _reach_back(window, m.start(), _BEFORE_YEAR + 1 + _MARGIN)
+            start = _reach_back(window, m.start(), _BEFORE_YEAR + _LOOK_BEHIND + _MARGIN)
             spans.append((start, _reach_forward(window, m.end(), _AFTER_YEAR + 2 + _MARGIN)))
     zones: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -229,11 +278,8 @@ def find_date_detail(text: str, today: dt.date | None = None) -> FoundDate | Non
     """The document's own date from its beginning or its signature lines, with its precision."""
     head = fold(text[:HEAD_CHARS])
     tail = fold(text[max(HEAD_CHARS, len(text) - TAIL_CHARS) :]) if len(text) > HEAD_CHARS else ""
-    candidates = _candidates(head, 0, today) + _candidates(tail, 1, today)
-    if not candidates:
-        return None
-    best = min(candidates, key=lambda c: (-c.score, c.where, c.offset))
-    return best.found
+    best = _best(_candidates(head, 0, today) + _candidates(tail, 1, today))
+    return best.found if best else None
 
 
 def find_date(text: str, today: dt.date | None = None) -> str | None:

@@ -40,6 +40,28 @@ _CHROME_WORDS = (
 
 
 _FILE_NAME = re.compile(r"^[\w\-. ()]+\.(pdf|docx?|odt|rtf|txt|html?|xlsx?|pptx?)$", re.IGNORECASE)
+# Cover pages break a title over lines: the next line continues it when it starts in lower case, with
+# an elided article or a preposition, or when the line before ends on a word no title ends with.
+TITLE_JOIN_MAX = 160  # a joined title longer than this is a title and a paragraph
+TITLE_LINE_SHORT = 60  # only a line this short can be the first part of a broken title
+TITLE_LINE_MAX = 90  # a longer next line is running text
+_CONTINUES = re.compile(
+    r"^(?:[a-zà-ÿ]|(?i:(?:d|l|qu)['’]|(?:de|du|des|pour|en faveur|et|sur|dans|au|aux|à)\s)|"
+    r"(?:في|من|على|حول|عن|إلى|الى|لفائدة|مع)\s)"
+)
+_OPEN_END = re.compile(
+    r"(?:^|[\s'’])(?:de|des|du|d|l|et|pour|la|le|les|à|au|aux|en|sur|par|dans|avec|entre|"
+    r"في|من|على|و|حول|عن|إلى|الى|لفائدة|مع)['’]?$",
+    re.IGNORECASE,
+)
+_FIELD_LINE = re.compile(r"^[\w-]+\s?:(?!:)")  # "author: …", "date : …": a field, not a title
+# A trailing " - Avocat", " | Site", " – Ministère …" is the site's name, not the document's.
+_SUFFIX_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::)\s+")
+_SITE_WORDS = frozenset(
+    "ministere ministry royaume kingdom portail portal site وزاره المملكه موقع الموقع بوابه البوابه".split()
+)
+SUFFIX_MAX_WORDS = 3  # a longer trailing part is a subtitle, unless it starts with one of _SITE_WORDS
+TITLE_LEFT_MIN_WORDS = 5  # what must remain of a title once its suffix is stripped
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|::|»|«)\s+")
 _CAMEL_RUN = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+){2,}$")  # "SociétéSpécialUne": glued menu items
 _LETTER = re.compile(r"[^\W\d_]")
@@ -62,6 +84,11 @@ class Metadata:
     visibility: str = VISIBILITIES_DEFAULT
     groups: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def date_precision(self) -> str:
+        """How much of `date` its source gave: "day", "month" or "year" (the rest of it is 01)."""
+        return self.extra.get("date_precision", "day")
 
 
 # ---------------------------------------------------------------- title
@@ -87,21 +114,48 @@ def prettify_file_name(rel_path: str) -> str:
     return (words[:1].upper() + words[1:]) if words else stem
 
 
-def _clean_meta_title(title: str) -> str:
+def _is_site_suffix(head: str, separator: str, tail: str, site_name: str | None) -> bool:
+    """True when `tail`, after the last separator of a title, names the site rather than the document."""
+    head_words, tail_words = _WORD.findall(head), _WORD.findall(tail)
+    if len(head_words) < TITLE_LEFT_MIN_WORDS or not tail_words or re.search(r"\d", tail):
+        return False
+    tail_set, site_set = set(_key(tail).split()), set(_key(site_name or "").split())
+    if site_set and (tail_set <= site_set or site_set <= tail_set):  # "AOC media" of "AOC media - Analyse…"
+        return True
+    if fold(tail_words[0]) in _SITE_WORDS:
+        return True
+    if len(tail_words) > SUFFIX_MAX_WORDS:
+        return False
+    # "Accord de coopération Maroc - Espagne": two names joined by a dash belong to the title.
+    return not (separator.strip() == "-" and head_words[-1][:1].isupper() and tail_words[0][:1].isupper())
+
+
+def strip_site_suffix(title: str, site_name: str | None = None) -> str:
+    """Drop one trailing site name or section after a separator ("Le projet - Avocat" → "Le projet")."""
+    separators = list(_SUFFIX_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    last = separators[-1]
+    head, tail = title[: last.start()], title[last.end() :]
+    return head.rstrip() if _is_site_suffix(head, last.group(), tail, site_name) else title
+
+
+def _clean_meta_title(title: str, site_name: str | None = None) -> str:
     """Drop "Microsoft Word - " prefixes and site names after separators ("Title | Ministry")."""
     title = " ".join(title.split())
     title = re.sub(r"^microsoft (word|powerpoint|excel)\s*-\s*", "", title, flags=re.IGNORECASE)
+    title = strip_site_suffix(title, site_name)
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
     if len(parts) > 1:
         title = max(parts, key=lambda p: (len(p.split()), len(p)))
     return title
 
 
-def meaningful_title(title: str | None, rel_path: str = "") -> str | None:
+def meaningful_title(title: str | None, rel_path: str = "", site_name: str | None = None) -> str | None:
     """The metadata title if it names the document (not a placeholder, file name or site chrome)."""
     if not title:
         return None
-    title = _clean_meta_title(title)
+    title = _clean_meta_title(title, site_name)
     key = _key(title)
     stem = _key(prettify_file_name(rel_path)) if rel_path else ""
     if (
@@ -142,19 +196,44 @@ def is_chrome_line(line: str) -> bool:
     return upper and len(words) <= 3  # "ACTUALITÉS", "MENU PRINCIPAL"
 
 
+def _continues(title: str, line: str) -> bool:
+    """True when `line` carries on a title broken over lines ("Stratégie Nationale" / "d'Immigration…")."""
+    line = line.strip()
+    if not line or len(line) > TITLE_LINE_MAX or len(title) + 1 + len(line) > TITLE_JOIN_MAX:
+        return False
+    if _key(line) in _CHROME or re.search(r"https?://|www\.|@\w|\|", line) or _FIELD_LINE.match(line):
+        return False
+    if re.search(r"[.!?:;]$", title):  # a finished sentence or a label
+        return False
+    return bool(_CONTINUES.match(line) or _OPEN_END.search(title.rstrip()))
+
+
+def _joined_title(lines: list[str], first: int) -> str:
+    """The title starting on line `first`, with the lines that continue it when that line is short."""
+    title = " ".join(lines[first].split())
+    if len(title) > TITLE_LINE_SHORT:
+        return title
+    for line in lines[first + 1 : first + 4]:
+        if not _continues(title, line):
+            break
+        title = f"{title} {' '.join(line.split())}"
+    return title
+
+
 def title_from_text(text: str) -> str | None:
-    """The first heading-like line of the text, skipping site chrome; None if there is none."""
-    for n, line in enumerate(text.replace("\f", "\n").splitlines()):
+    """The first heading-like line of the text (with the lines that continue it), skipping site chrome."""
+    lines = text.replace("\f", "\n").splitlines()
+    for n, line in enumerate(lines):
         if n >= TITLE_SCAN_LINES:
             break
         if not is_chrome_line(line):
-            return cap(line)
+            return cap(_joined_title(lines, n))
     return None
 
 
 def choose_title(extracted: Extracted, rel_path: str) -> tuple[str, str]:
     """(title, source) where source is "metadata", "text" or "filename"."""
-    title = meaningful_title(extracted.title, rel_path)
+    title = meaningful_title(extracted.title, rel_path, extracted.meta.get("site_name"))
     if title:
         return title, "metadata"
     title = title_from_text(extracted.text)

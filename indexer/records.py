@@ -16,7 +16,7 @@ class DocumentRecord:
     body: str  # original text; pages separated by \f
     langs: tuple[str, ...]
     primary_lang: str
-    date: str | None
+    date: str | None  # YYYY-MM-DD; a source giving only a month or a year says day (and month) 01
     type: str | None
     programs: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
@@ -29,6 +29,12 @@ class DocumentRecord:
     visibility: str = "public"
     groups: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    date_precision: str = "day"  # "day", "month" or "year": how much of `date` its source gave
+
+    @property
+    def month(self) -> str | None:
+        """YYYY-MM for the month facet, None when the date gives no month (a bare year is not January)."""
+        return self.date[:7] if self.date and self.date_precision != "year" else None
 
     @property
     def latin_lang(self) -> str:

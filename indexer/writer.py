@@ -71,7 +71,7 @@ def record_fields(record: DocumentRecord) -> dict[str, object]:
     if record.date:
         fields["date"] = record.date
         fields["year"] = record.date[:4]
-        fields["month"] = record.date[:7]
+        fields["month"] = record.month
     return {k: v for k, v in fields.items() if v not in ("", None)}
 
 

@@ -135,3 +135,60 @@ def test_seed_published_on() -> None:
     if not hits:
         pytest.skip("no seed carries 'Publié le 09 Oct 2023'")
     assert find_date(hits[0].read_text(encoding="utf-8")) == "2023-10-09"
+
+
+# ---------------------------------------------------------------- audit fixes (our own sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("تنظم الوزارة لقاء تواصليا مع الجالية يومي 14 و15 مارس 2021 بمدينة طنجة.", "2021-03-15"),
+        ("انطلقت المرحلة الأولى من العملية ب5 يونيو 2022 بميناء طنجة المتوسط.", "2022-06-05"),
+        ("تأجل الاجتماع المقرر إلى يوم الأربعاء، ل12 أبريل 2023، بمقر الوزارة.", "2023-04-12"),
+        ("فعقدت اللجنة دورتها الثانية ف9 نونبر 2020 بالرباط.", "2020-11-09"),
+    ],
+)
+def test_day_after_a_glued_arabic_prefix(text: str, expected: str) -> None:
+    """و ب ل ف glued to a day number ("و15") are prefixes, not part of a word."""
+    assert find_date(text, today=TODAY) == expected
+
+
+def test_only_arabic_prefixes_may_be_glued_to_a_day() -> None:
+    assert find_date("اجتماع يومي 3 و4 ماي 2021", today=TODAY) == "2021-05-04"
+    found = find_date_detail("الملف رقم ab12 مارس 2019", today=TODAY)
+    assert found is not None and found.precision == "month"  # "مارس 2019" alone, never "12 مارس"
+    assert find_date_detail("الملف رقم وو12 مارس 2019", today=TODAY).precision == "month"
+    assert find_date("référence x12 mars 2019 du dossier de coopération régionale transfrontalière", today=TODAY) is None
+
+
+def test_historical_date_loses_to_the_documents_own_date() -> None:
+    """A date decades before the latest one of the text is an event it recalls, not its date."""
+    arabic = ("جدد المغرب تأكيد دعمه لحل يقوم على حدود 4 يونيو 1967، خلال الاجتماع الوزاري الذي احتضنته "
+              "الرباط يومي 25 و26 يونيو 2019 بحضور عدد من الشركاء.")
+    assert find_date(arabic, today=TODAY) == "2019-06-26"
+    french = ("Le Maroc rappelle son attachement à la convention adoptée le 28 juillet 1951.\n\n"
+              "La commission mixte s'est réunie le 12 octobre 2022 à Rabat.")
+    assert find_date(french, today=TODAY) == "2022-10-12"
+    # kept when it is the only date, or after a publication cue
+    assert find_date("Le traité a été signé le 4 juin 1967 par les deux pays.", today=TODAY) == "1967-06-04"
+    text = "Publié le 3 mars 1998\n\nLa réforme, dont l'entrée en vigueur est prévue le 1er janvier 2024, est annoncée."
+    assert find_date(text, today=TODAY) == "1998-03-03"
+
+
+def test_publication_cue_beats_an_update_cue() -> None:
+    text = "Mis à jour le 7 janvier 2020 — publié le 30 septembre 2018\n\nLe ministère a présenté son bilan."
+    assert find_date(text, today=TODAY) == "2018-09-30"
+    arabic = "تم التحديث في 3 مارس 2021\nنشر في 14 فبراير 2021\n\nأعلنت الوزارة عن برنامج جديد لفائدة الطلبة."
+    assert find_date(arabic, today=TODAY) == "2021-02-14"
+
+
+def test_plain_date_near_the_title_beats_an_update_date() -> None:
+    """The update line of an article is not its date when the page shows another one."""
+    text = ("Accueil | Par la rédaction | 30 septembre 2018\n\n"
+            "Bilan de l'accueil des Marocains du monde cet été\n\n"
+            "Article mis à jour le 7 janvier 2020.\n\nLe dispositif a été renforcé dans les ports du nord.")
+    assert find_date(text, today=TODAY) == "2018-09-30"
+    updated_only = "Dernière mise à jour le 12 mai 2021\n\nTexte de la note, sans autre date."
+    assert find_date_detail(updated_only, today=TODAY).iso == "2021-05-12"
+    assert find_date("آخر تحديث: 3 مارس 2021\nالرباط في 2 مارس 2021\nبلاغ صحفي", today=TODAY) == "2021-03-02"

@@ -123,3 +123,75 @@ def test_arabic_rtl_gold_page() -> None:
     result = extract(GOLD_DIR / "pages" / "assabah.com.tn.article.html")
     assert result.lang_hint == "ar"
     assert "الناشط الحقوقي السوداني" in (result.title or "")
+
+
+# ---------------------------------------------------------------- publication dates (audit fixes)
+
+BODY = "<p>" + "Le ministère a présenté le bilan de l'accueil des Marocains du monde dans les ports du nord. " * 3 + "</p>"
+
+
+def _page(head: str = "", body: str = "") -> str:
+    return f"<html><head><title>Bilan de l'accueil estival</title>{head}</head><body><main>{body}{BODY}</main></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        ('<meta property="og:article:published_time" content="2020-09-14T09:46:33.000Z">', "", "2020-09-14"),
+        ('<meta name="parsely-pub-date" content="2019-12-09T09:08:21Z">', "", "2019-12-09"),
+        ('<meta name="DC:date" content="2009-09-15">', "", "2009-09-15"),
+        ('<meta name="DCTERMS:created" content="2011-05-23">', "", "2011-05-23"),
+        ('<meta name="citation_publication_date" content="2016/04/12">', "", "2016-04-12"),
+        # an explicit publication date beats a bare "date" (often the last change)
+        ('<meta name="date" content="2021-02-01"><meta name="DC.date.issued" content="2020-11-30">', "", "2020-11-30"),
+        # microdata: the published <time> beats an earlier unrelated one; <abbr title>, <meta itemprop>
+        ("", '<time datetime="2022-01-05">5 janvier</time><p>Publié le '
+             '<time itemprop="datePublished" datetime="2021-06-30T08:00:00+01:00">30 juin</time></p>', "2021-06-30"),
+        ("", '<abbr class="published" itemprop="datePublished" title="2018-06-05T08:00:00-07:00">5 juin</abbr>', "2018-06-05"),
+        ('<meta itemprop="datePublished" property="x:y" content="2017-03-08">', "", "2017-03-08"),
+    ],
+)
+def test_publication_date_declarations(head: str, body: str, expected: str) -> None:
+    assert extract_html_string(_page(head, body)).date == expected
+
+
+def _json_ld(data: str) -> str:
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (_json_ld('{"@type": "NewsArticle", "dateModified": "2020-01-12", "datePublished": "2020-01-07T23:30:16+00:00"}'),
+         "2020-01-07"),
+        (_json_ld('{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Portail"}, '
+                  '{"@type": "Article", "datePublished": "2019-12-09 20:00:49", "dateModified": "2019-12-10",'
+                  ' "comment": [{"@type": "Comment", "datePublished": "2019-12-11"}]}]}'), "2019-12-09"),
+        (_json_ld('[{"@type": "BreadcrumbList"}, {"@type": "BlogPosting", "datePublished": "2018-03-04"}]'), "2018-03-04"),
+        # published beats a modification declared first in a meta tag
+        ('<meta property="article:modified_time" content="2020-01-12T11:58:02+00:00">'
+         + _json_ld('{"@type": "Article", "datePublished": "2020-01-07"}'), "2020-01-07"),
+        # a broken block is skipped, the next one read
+        (_json_ld('{"datePublished": "2015-01-01",') + _json_ld('{"datePublished": "2015-02-03"}'), "2015-02-03"),
+        # a modification date only when nothing else is declared
+        (_json_ld('{"@type": "Article", "dateModified": "2023-04-05"}'), "2023-04-05"),
+        ('<meta property="og:updated_time" content="2024-02-01T10:00:00+01:00">', "2024-02-01"),
+    ],
+)
+def test_json_ld_publication_date(head: str, expected: str) -> None:
+    assert extract_html_string(_page(head)).date == expected
+
+
+def test_modified_date_loses_to_a_time_element() -> None:
+    page = _page('<meta property="article:modified_time" content="2020-01-12">', '<time datetime="2019-10-02">2 octobre</time>')
+    assert extract_html_string(page).date == "2019-10-02"
+
+
+@needs_realdocs
+@pytest.mark.parametrize(
+    "name", ["gala.fr.surnom.html", "laviedesidees.fr.evaluation.html", "sciencesetavenir.fr.rumeur.html",
+             "sibenlab.blogspot.com.privacy.html"],
+)
+def test_gold_page_publication_dates(name: str) -> None:
+    gold = {e["file"]: e for e in json.loads((GOLD_DIR / "evaldata-fr-ar-subset.json").read_text(encoding="utf-8")).values()}
+    assert extract(GOLD_DIR / "pages" / name).date == gold[name]["date"]

@@ -194,14 +194,15 @@ def ref_candidates(window: str, where: int, today: dt.date) -> list:
             if iso is None:
                 taken.append(range(m.start(), m.end()))
                 continue
-            before = window[max(0, m.start() - 40) : m.start()]
-            if precision == "month" and not (dates._STRONG_CUES.search(before) or dates._alone_on_line(window, m)):
+            cue = dates._cue(window[max(0, m.start() - 40) : m.start()])
+            strong = cue in ("publication", "update")
+            if precision == "month" and not (strong or dates._alone_on_line(window, m)):
                 continue
             taken.append(range(m.start(), m.end()))
             score = 1.0 if precision == "day" else 0.0
-            score += 3.0 if dates._STRONG_CUES.search(before) else (1.0 if dates._CUES.search(before) else 0.0)
+            score += 3.0 if strong else (1.0 if cue == "weak" else 0.0)
             score += 1.0 if where == 0 and m.start() < 400 else 0.0
-            found.append(dates._Candidate(dates.FoundDate(iso, precision), score, where, m.start()))
+            found.append(dates._Candidate(dates.FoundDate(iso, precision), score, where, m.start(), cue))
     return found
 
 
@@ -214,8 +215,21 @@ def _windows(text: str) -> list[tuple[str, int]]:
 
 
 def ref_find_date_detail(text: str, today: dt.date) -> dates.FoundDate | None:
+    """Publication cues, then plain dates, then update cues or dates long before the latest one."""
     candidates = [c for window, where in _windows(text) for c in ref_candidates(window, where, today)]
-    return min(candidates, key=lambda c: (-c.score, c.where, c.offset)).found if candidates else None
+    if not candidates:
+        return None
+    latest = max(int(c.found.iso[:4]) for c in candidates)
+    old = [c for c in candidates if int(c.found.iso[:4]) <= latest - dates.HISTORICAL_YEARS]
+    classes = (
+        [c for c in candidates if c.cue == "publication" and c not in old],
+        [c for c in candidates if c.cue == "publication" and c in old],
+        [c for c in candidates if c.cue != "publication" and c.cue != "update" and c not in old],
+        [c for c in candidates if c.cue == "update" and c not in old],
+        [c for c in candidates if c.cue != "publication" and c in old],
+    )
+    best = next(group for group in classes if group)
+    return min(best, key=lambda c: (-c.score, c.where, c.offset)).found
 
 
 def _non_space(text: str) -> int:

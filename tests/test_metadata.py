@@ -7,7 +7,9 @@ import pytest
 
 from indexer.extract.base import Extracted, Page
 from indexer.metadata import Metadata, derive_metadata, meaningful_title, title_from_text
+from indexer.writer import record_fields
 from search.taxonomy import Taxonomy, load_taxonomy
+from tests.conftest import make_record
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TOML = """
@@ -225,3 +227,93 @@ def test_seeds(taxonomy: Taxonomy) -> None:
         if "Publié le 09 Oct 2023" in text:
             assert meta.date == "2023-10-09"
             assert meta.title.startswith("Premier Comité de pilotage")
+
+
+# ---------------------------------------------------------------- audit fixes: titles over two lines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the next line starts in lower case (an elided article, straight or curly apostrophe)
+        ("Plan Régional\nd’Intégration des Migrants\nRapport d’étape\n", "Plan Régional d’Intégration des Migrants"),
+        ("Programme National\nd'Accompagnement des Retours\n\nTexte.", "Programme National d'Accompagnement des Retours"),
+        # the first line ends on a word no title ends with
+        ("Stratégie en faveur des\nMarocains du Monde\nMinistère", "Stratégie en faveur des Marocains du Monde"),
+        ("برنامج دعم المهاجرين في\nجهة الشرق\n\nمقدمة", "برنامج دعم المهاجرين في جهة الشرق"),
+        # the next line starts with a preposition
+        ("التقرير السنوي للوزارة\nحول إدماج المهاجرين\n\nتمهيد", "التقرير السنوي للوزارة حول إدماج المهاجرين"),
+        ("Rapport de synthèse\nPour une politique migratoire régionale\n", "Rapport de synthèse Pour une politique migratoire régionale"),
+    ],
+)
+def test_title_over_two_cover_lines_is_joined(text: str, expected: str) -> None:
+    assert title_from_text(text) == expected
+
+
+def test_only_broken_titles_are_joined() -> None:
+    """A capitalised sentence, a field line, a finished sentence, a long line, a blank line or the length
+    bound stop a title; a short line ending on "de" does not."""
+    assert title_from_text("Stratégie de\nla coopération régionale\n") == "Stratégie de la coopération régionale"
+    kept = [
+        ("Note d'information\nLe présent document fait le point sur les services consulaires.", "Note d'information"),
+        ("Rapport annuel de la direction\nauteur: Direction de la migration\n", "Rapport annuel de la direction"),
+        ("Compte rendu de la réunion.\nla séance est ouverte à dix heures.", "Compte rendu de la réunion."),
+        ("Rapport sur la mobilité des jeunes talents marocains vers l'Europe et\n" + "le retour " * 20,
+         "Rapport sur la mobilité des jeunes talents marocains vers l'Europe et"),
+        ("Bilan de l'opération\n\nde l'été dernier, détaillé ci-dessous.", "Bilan de l'opération"),
+        ("Stratégie de\n" + "la coopération " * 12 + "\n", "Stratégie de"),
+    ]
+    for text, expected in kept:
+        assert title_from_text(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Libre propos : la mobilité des jeunes talents - Chronique", None, "Libre propos : la mobilité des jeunes talents"),
+        ("الوزارة تطلق برنامجا جديدا لفائدة الكفاءات المقيمة بالخارج - المنبر", None,
+         "الوزارة تطلق برنامجا جديدا لفائدة الكفاءات المقيمة بالخارج"),
+        ("Lancement du portail des compétences – Ministère chargé des Marocains résidant à l'étranger", None,
+         "Lancement du portail des compétences"),
+        ("Bilan de la saison estivale dans les ports - Le Quotidien du Nord", "Le Quotidien du Nord",
+         "Bilan de la saison estivale dans les ports"),
+    ],
+)
+def test_trailing_site_name_is_stripped(title: str, site: str | None, expected: str) -> None:
+    assert meaningful_title(title, "a.html", site) == expected
+
+
+def test_only_site_names_are_stripped() -> None:
+    """A dash between two names, a number, a subtitle or a short remainder stay in the title."""
+    assert meaningful_title("Portrait des nouveaux entrepreneurs de la diaspora - Éclairage", "a.html") == (
+        "Portrait des nouveaux entrepreneurs de la diaspora")
+    for title in ("Réunion de la commission mixte Maroc - Espagne", "Rapport sur la mobilité des étudiants - Annexe 3",
+                  "Journée de la diaspora - Bilan",
+                  "Appel à projets - le programme régional des initiatives migratoires est ouvert"):
+        assert meaningful_title(title, "a.html") == title
+
+
+def test_site_name_from_html_meta_is_stripped(taxonomy: Taxonomy) -> None:
+    extracted = doc(BODY, title="Bilan de la saison estivale dans les ports - Le Quotidien du Nord",
+                    meta={"site_name": "Le Quotidien du Nord"})
+    assert derive_metadata(extracted, "a.html", taxonomy).title == "Bilan de la saison estivale dans les ports"
+
+
+# ---------------------------------------------------------------- audit fixes: year-only dates
+
+
+def test_year_only_date_gives_no_month_facet(taxonomy: Taxonomy) -> None:
+    """A bare year in a file name is stored as YYYY-01-01 for sorting, but it is not January."""
+    meta = derive_metadata(doc(BODY), "تقرير الهجرة مع مسافات 2021.txt", taxonomy)
+    assert (meta.date, meta.date_precision) == ("2021-01-01", "year")
+    fields = record_fields(make_record(1, date=meta.date, date_precision=meta.date_precision))
+    assert fields["date"] == "2021-01-01" and fields["year"] == "2021" and "month" not in fields
+
+
+def test_month_precision_date_keeps_its_month(taxonomy: Taxonomy) -> None:
+    meta = derive_metadata(doc(BODY), "rapport_2021-03.pdf", taxonomy)
+    assert (meta.date, meta.date_precision) == ("2021-03-01", "month")
+    assert record_fields(make_record(1, date=meta.date, date_precision=meta.date_precision))["month"] == "2021-03"
+    day = derive_metadata(doc(BODY + " le 3 mars 2020"), "x.pdf", taxonomy)
+    assert day.date_precision == "day"
+    assert record_fields(make_record(1, date=day.date, date_precision=day.date_precision))["month"] == "2020-03"

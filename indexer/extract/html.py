@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -32,11 +33,18 @@ BLOCK_TAGS = frozenset(
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
-_DATE_META = (
-    "article:published_time", "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.issued",
-    "dcterms.created", "datepublished", "pubdate", "publish-date", "og:published_time", "sailthru.date",
-    "article:modified_time", "dc.date.modified",
+# Publication dates, the explicit ones first; then dates that may be either; modification dates last.
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created", "parsely-pub-date",
+    "citation_publication_date", "citation_date", "bepress_citation_date",
 )
+_UNQUALIFIED_META = ("dc.date", "dcterms.date", "date", "pubdate", "publish-date", "publish_date", "sailthru.date")
+_MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
+    "dcterms.modified",
+)
+_JSON_LD_MAX_CHARS = 1_000_000
 
 
 def decode_html(data: bytes) -> str:
@@ -196,25 +204,85 @@ def clean_title(title: str) -> str:
     return title
 
 
+def _meta_key(name: str) -> str:
+    """A <meta> name folded so spellings of one key meet ("DC:date", "DCTERMS.created", "dc.date")."""
+    key = name.strip().lower()
+    return re.sub(r"^(dc|dcterms)[:_]", r"\1.", key)
+
+
 def _meta_values(root: Node) -> dict[str, str]:
+    """<meta> contents by folded name, property or itemprop (each attribute counts: the first value wins)."""
     values: dict[str, str] = {}
     for meta in root.find_all("meta"):
-        key = (meta.attrs.get("name") or meta.attrs.get("property") or meta.attrs.get("itemprop") or "").lower()
-        if key and key not in values and meta.attrs.get("content", "").strip():
-            values[key] = meta.attrs["content"].strip()
+        content = meta.attrs.get("content", "").strip()
+        if not content:
+            continue
+        for attr in ("name", "property", "itemprop"):
+            key = _meta_key(meta.attrs.get(attr) or "")
+            if key and key not in values:
+                values[key] = content
     return values
 
 
-def _find_date(root: Node, metas: dict[str, str]) -> str | None:
-    for key in _DATE_META:
-        iso = parse_date(metas.get(key))
-        if iso:
-            return iso
-    for time in root.find_all("time"):
-        iso = parse_date(time.attrs.get("datetime"))
+def _itemprop_date(root: Node, prop: str) -> str | None:
+    """A microdata date: <time itemprop="datePublished" datetime>, <abbr … title>, <span … content>."""
+    for node in root.iter():
+        if node.attrs.get("itemprop", "").strip().lower() == prop:
+            for value in (node.attrs.get("datetime"), node.attrs.get("content"), node.attrs.get("title"), node.text()):
+                iso = parse_date(value)
+                if iso:
+                    return iso
+    return None
+
+
+def _json_ld_values(root: Node, key: str) -> list[str]:
+    """The `key` values of the JSON-LD blocks, outer objects first (an Article before its comments)."""
+    found: list[str] = []
+    for script in root.find_all("script"):
+        if "ld+json" not in script.attrs.get("type", "").lower():
+            continue
+        raw = "".join(c for c in script.children if isinstance(c, str)).strip()
+        if not raw or len(raw) > _JSON_LD_MAX_CHARS:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        level: list[object] = [data]
+        while level:  # breadth first, so @graph items and lists are read before nested objects
+            deeper: list[object] = []
+            for item in level:
+                if isinstance(item, dict):
+                    if isinstance(item.get(key), str):
+                        found.append(item[key])
+                    deeper.extend(item.values())
+                elif isinstance(item, list):
+                    deeper.extend(item)
+            level = deeper
+    return found
+
+
+def _first_date(values: list[str | None]) -> str | None:
+    for value in values:
+        iso = parse_date(value)
         if iso:
             return iso
     return None
+
+
+def _find_date(root: Node, metas: dict[str, str]) -> str | None:
+    """The publication date the page declares; its last modification only when it declares nothing else."""
+    return (
+        _first_date([metas.get(k) for k in _PUBLISHED_META])
+        or _first_date(_json_ld_values(root, "datePublished"))
+        or _itemprop_date(root, "datepublished")
+        or _first_date([metas.get(k) for k in _UNQUALIFIED_META])
+        or _first_date(_json_ld_values(root, "dateCreated"))
+        or _first_date([t.attrs.get("datetime") for t in root.find_all("time")])
+        or _first_date([metas.get(k) for k in _MODIFIED_META])
+        or _first_date(_json_ld_values(root, "dateModified"))
+        or _itemprop_date(root, "datemodified")
+    )
 
 
 def extract_html_string(markup: str, path: Path | str = "<html>") -> Extracted:
