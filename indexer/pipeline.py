@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 from whoosh.index import Index
 
 from indexer import cache, state as state_mod
-from indexer.discover import FileRef, Skipped, discover
+from indexer.discover import GONE_ERRNOS, FileRef, Skipped, discover, scopes
 from indexer import extract as extract_mod
 from indexer.extract import extract, is_supported
 from indexer.extract.base import Extracted, ExtractionError
@@ -48,6 +48,7 @@ class Candidate:
     sidecar: dict
     sidecar_key: str
     changed: bool
+    held: str = ""  # "" scanned this run; else why an unscanned copy joins its group: "outside" or "unreadable"
 
 
 class SidecarLookup:
@@ -96,16 +97,51 @@ def _sidecar_key(sidecar: dict) -> str:
     return hashlib.sha1(json.dumps(sidecar, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
+def _group_order(cand: Candidate) -> tuple:
+    """_primary_order, but an unreadable copy kept from an earlier run never stands for the content."""
+    return (cand.held == "unreadable", *_primary_order(cand))
+
+
+@dataclass
+class Scanned:
+    """What one scan found: candidates, files with a bad sidecar, and what could not be read (path: why)."""
+
+    found: dict[str, Candidate]
+    failed: dict[str, str]
+    unreadable: dict[str, str]
+
+
+def corpus_roots(settings: Settings, prev: dict[str, FileState]) -> tuple[Path, ...]:
+    """The roots paths are keyed against: the configured corpus, then every root of the last run.
+
+    So a file indexed through a root keeps its path (and its document) when a sub-folder of that root
+    or the file alone is indexed later, also when the root was given on the command line.
+    """
+    return tuple(settings.corpus) + tuple(Path(r) for r in sorted({v.root for v in prev.values()}))
+
+
 def scan(
-    roots: tuple[Path, ...], prev: dict[str, FileState], settings: Settings, report: IndexReport
-) -> tuple[dict[str, Candidate], dict[str, str]]:
-    """Find files, hash only those whose size/mtime moved, and load their sidecars."""
+    roots: tuple[Path, ...],
+    prev: dict[str, FileState],
+    settings: Settings,
+    report: IndexReport,
+    bases: tuple[Path, ...] | None = None,
+) -> Scanned:
+    """Find files, hash only those whose size/mtime moved, and load their sidecars.
+
+    Paths are relative to the deepest of `bases` (default: the configured corpus) holding them.
+    """
     found: dict[str, Candidate] = {}
     failed: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
     sidecars = SidecarLookup()
     exclude = (settings.taxonomy,)
-    for item in discover(tuple(roots), exclude=exclude):
+    for item in discover(tuple(roots), exclude=exclude, corpus=tuple(settings.corpus if bases is None else bases)):
         if isinstance(item, Skipped):
+            if item.unreadable is not None:
+                unreadable[str(item.unreadable)] = f"{item.path}: {item.reason}"
+                if _indexed(str(item.unreadable), prev):
+                    continue  # an indexed file: reported once, as kept
             report.skipped.append((item.path, item.reason))
             continue
         key = str(item.abspath)
@@ -125,12 +161,45 @@ def scan(
             try:
                 sha = content_hash(item.abspath)
             except OSError as exc:
-                report.failed.append((item.rel, f"cannot read file: {exc.strerror or exc}"))
+                reason = f"cannot read file: {exc.strerror or exc}"
+                if exc.errno not in GONE_ERRNOS:
+                    unreadable[key] = f"{item.rel}: {reason}"
+                if not (key in unreadable and _indexed(key, prev)):  # else reported once, as kept
+                    report.failed.append((item.rel, reason))
                 continue
         skey = _sidecar_key(sidecar)
         changed = not (old and old.hash == sha and old.root == str(item.root) and old.rel == item.rel)
         found[key] = Candidate(item, sha, sidecar, skey, changed)
-    return found, failed
+    return Scanned(found, failed, unreadable)
+
+
+def _indexed(key: str, prev: dict[str, FileState]) -> bool:
+    """True when the last run left `key` in the index."""
+    old = prev.get(key)
+    return old is not None and not old.error
+
+
+def _prefixes(paths: Iterable[Path | str]) -> tuple[str, ...]:
+    return tuple(str(p) for p in paths)
+
+
+def _under(key: str, prefixes: tuple[str, ...]) -> str | None:
+    """The first of `prefixes` that is `key` or a folder holding it (string tests: 100k keys per run)."""
+    for prefix in prefixes:
+        if key == prefix or key.startswith(prefix.rstrip(os.sep) + os.sep):
+            return prefix
+    return None
+
+
+def _held_candidate(key: str, old: FileState, held: str, sidecars: SidecarLookup) -> Candidate:
+    """A copy not scanned this run, rebuilt from its state, so its document keeps all its paths."""
+    ref = FileRef(Path(old.root), Path(key), old.rel, old.size, old.mtime_ns)
+    try:
+        sidecar = sidecars.load(ref.abspath, ref.root)
+        skey = _sidecar_key(sidecar)
+    except (ValueError, OSError):
+        sidecar, skey = {}, ""  # relabelled when next scanned
+    return Candidate(ref, old.hash, sidecar, skey, False, held)
 
 
 def _record(
@@ -150,6 +219,7 @@ def _record(
         langs=meta.langs,
         primary_lang=meta.primary_lang,
         date=meta.date,
+        date_precision=meta.date_precision,
         type=meta.type,
         programs=meta.programs,
         partners=meta.partners,
@@ -238,7 +308,12 @@ def run_index(
     wait_s: float = 0.0,
     compound: bool | None = None,
 ) -> IndexReport:
-    """Bring the index in line with the archive folders: only what changed is extracted and written."""
+    """Bring the index in line with the archive folders: only what changed is extracted and written.
+
+    `roots` (default: the configured corpus) may be sub-folders or single files of an indexed root:
+    paths stay relative to that root (see corpus_roots), and only documents whose files were under
+    the scanned paths and are gone are removed; those of unreadable files or folders are kept.
+    """
     started = time.monotonic()
     roots = tuple(Path(r) for r in (roots or settings.corpus))
     report = IndexReport()
@@ -252,13 +327,14 @@ def run_index(
         tax_key = _file_key(settings.taxonomy)
         if prev and state_mod.load_meta(folder).get("taxonomy") != tax_key:
             prev = {k: replace(v, meta_key="") for k, v in prev.items()}  # relabel every document
-        found, sidecar_failed = scan(roots, prev, settings, report)
+        bases = corpus_roots(settings, prev)
+        scanned = scan(roots, prev, settings, report, bases)
+        found, sidecar_failed = scanned.found, scanned.failed
+        held = _held(prev, scanned, roots, bases, settings, report)
 
         by_sha: dict[str, list[Candidate]] = {}
         for cand in found.values():
             by_sha.setdefault(cand.sha, []).append(cand)
-        for group in by_sha.values():
-            group.sort(key=_primary_order)
 
         affected: set[str] = set()
         for key, cand in found.items():
@@ -267,15 +343,23 @@ def run_index(
                 affected.add(cand.sha)
                 if old is not None and old.hash != cand.sha:
                     affected.add(old.hash)
-            elif old.error:
+        for key, cand in found.items():  # an old failure is reported here only if not retried below
+            old = prev.get(key)
+            if old is not None and old.error and cand.sha not in affected:
                 report.failed.append((cand.ref.rel, old.error))
-        removed_keys = [k for k in prev if k not in found and k not in sidecar_failed]
+        removed_keys = [k for k in prev if k not in found and k not in sidecar_failed and k not in held]
         for key in removed_keys:
             affected.add(prev[key].hash)
             if not prev[key].error:
                 report.removed.append(prev[key].rel)
+        sidecars = SidecarLookup()
+        for key, why in held.items():  # unscanned copies of rewritten contents stay among its paths
+            if prev[key].hash in affected and not prev[key].error:
+                by_sha.setdefault(prev[key].hash, []).append(_held_candidate(key, prev[key], why, sidecars))
+        for group in by_sha.values():
+            group.sort(key=_group_order)
 
-        new_state = {k: v for k, v in prev.items() if k in found or k in sidecar_failed}
+        new_state = {k: v for k, v in prev.items() if k in found or k in sidecar_failed or k in held}
         work = sorted(affected)
         deletable = None if state_mod.is_pending(folder) else _deletable(opened.index, prev)
         try:
@@ -293,9 +377,10 @@ def run_index(
                 state_mod.clear_pending(folder)
         finally:
             gc.unfreeze()
-        for group in by_sha.values():
-            for dup in group[1:]:
-                report.duplicates.append((dup.ref.rel, group[0].ref.rel))
+        for group in by_sha.values():  # failed contents are no document, so have no duplicates
+            state = new_state.get(str(group[0].ref.abspath))
+            if state is not None and not state.error:
+                report.duplicates.extend((d.ref.rel, group[0].ref.rel) for d in group[1:] if not d.held)
         for key, cand in found.items():  # refresh the stat of files whose content did not change
             if key in new_state and not new_state[key].error and cand.sha not in affected:
                 new_state[key] = _state(cand)
@@ -309,8 +394,39 @@ def run_index(
     report.updated.sort()
     report.removed.sort()
     report.failed.sort()
+    report.kept.sort()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _held(
+    prev: dict[str, FileState],
+    scanned: Scanned,
+    roots: tuple[Path, ...],
+    bases: tuple[Path, ...],
+    settings: Settings,
+    report: IndexReport,
+) -> dict[str, str]:
+    """Files of the last run this run must neither remove nor rescan, each with why ("outside"/"unreadable").
+
+    A run over the configured corpus roots answers for every file; a run over other paths (a sub-folder,
+    one file) only for the files under them. Within, a file missing because it or a folder above it
+    could not be read is kept (and said so): an archive unreadable for a while must not empty the index.
+    """
+    starts = _prefixes(s.start for s in scopes(roots, bases))
+    complete = set(starts) >= set(_prefixes(s.start for s in scopes(tuple(settings.corpus), ())))
+    unreadable = _prefixes(sorted(scanned.unreadable))
+    held: dict[str, str] = {}
+    for key, old in prev.items():
+        if key in scanned.found or key in scanned.failed:
+            continue
+        if not complete and _under(key, starts) is None:
+            held[key] = "outside"
+        elif (where := _under(key, unreadable)) is not None:
+            held[key] = "unreadable"
+            if not old.error:
+                report.kept.append((old.rel, f"kept in the index, not readable now ({scanned.unreadable[where]})"))
+    return held
 
 
 def _deletable(ix: Index, prev: dict[str, FileState]) -> frozenset[str] | None:
@@ -356,12 +472,17 @@ def _write_chunk(
         if prepared.record is None:
             for cand in group:
                 report.failed.append((cand.ref.rel, prepared.error or "unknown error"))
-                new_state[str(cand.ref.abspath)] = _state(cand, error=prepared.error)
+                if cand.held:  # forgotten, so it is tried again as new when next scanned
+                    new_state.pop(str(cand.ref.abspath), None)
+                else:
+                    new_state[str(cand.ref.abspath)] = _state(cand, error=prepared.error)
             continue
         writer.add(prepared.record)
         report.warnings.extend((group[0].ref.rel, w) for w in prepared.warnings)
         for cand in group:
             key = str(cand.ref.abspath)
+            if cand.held:
+                continue  # its file was not scanned: its state and report line stay as they were
             (report.updated if key in prev and not prev[key].error else report.new).append(cand.ref.rel)
             new_state[key] = _state(cand)
 

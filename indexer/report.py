@@ -16,6 +16,7 @@ class IndexReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, same content as path)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (path, why) indexed, unreadable now, not removed
     rebuilt: str | None = None
     extracted: int = 0
     pages: int = 0
@@ -41,6 +42,8 @@ class IndexReport:
             lines.append(f"  failed: {path}: {reason}")
         for path, reason in self.skipped:
             lines.append(f"  skipped: {path}: {reason}")
+        for path, reason in self.kept:
+            lines.append(f"  kept: {path}: {reason}")
         for path, original in self.duplicates:
             lines.append(f"  duplicate: {path} has the same content as {original}")
         for path, message in self.warnings:

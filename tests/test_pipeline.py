@@ -124,3 +124,32 @@ def test_plain_text_is_extracted_again_and_other_formats_come_from_the_cache(tmp
     settings.taxonomy.write_text(settings.taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = run_index(settings)
     assert again.extracted == len({content_hash(p) for p in files if p.suffix == ".txt"})
+
+
+def test_each_file_is_reported_once_and_failed_files_are_no_duplicates(tmp_path: Path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "broken" / "zero.docx").write_bytes(b"")  # the same (empty) content as broken/empty.txt
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    first = run_index(settings)
+    assert [p for p, _ in first.failed] == ["broken/corrupt.pdf", "broken/empty.txt", "broken/zero.docx"]
+    assert first.duplicates == [("copies/marhaba-2019-copie.html", "communiques/marhaba-2019.html")]
+    (corpus / "broken" / "empty.txt").write_text("Note de service sur l'accueil des migrants.\n", encoding="utf-8")
+    again = run_index(settings)  # zero.docx's content is processed again: it is still reported once
+    assert again.failed == [("broken/corrupt.pdf", first.failed[0][1]), ("broken/zero.docx", "empty file")]
+    assert again.new == ["broken/empty.txt"]
+
+
+def test_a_year_from_the_file_name_gives_a_year_but_no_month(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    (corpus / "rapports").mkdir(parents=True)
+    (corpus / "rapports" / "bilan annuel 2021.txt").write_text("Bilan des actions menées auprès des migrants.\n", encoding="utf-8")
+    (corpus / "rapports" / "note.txt").write_text("Note publiée le 12 mars 2019 sur l'accueil.\n", encoding="utf-8")
+    settings = make_settings(corpus, tmp_path / "var" / "index")
+    run_index(settings)
+    ix = whoosh_index.open_dir(str(settings.index_dir))
+    with ix.searcher() as searcher:
+        stored = {d["path"]: d for d in searcher.all_stored_fields()}
+    ix.close()
+    yearly = stored["rapports/bilan annuel 2021.txt"]
+    assert yearly["date"] == "2021-01-01" and not yearly.get("month")  # no invented January
+    assert stored["rapports/note.txt"]["month"] == "2019-03"
