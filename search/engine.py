@@ -235,7 +235,7 @@ class Engine:
         hits = self._hits(view, found.parsed, req, found.final) if total else ()
         facets = self._facets_for(req, view.table, found.base, found.filters, base_url, labeler or self.labeler)
         suggestion = suggest(view.searcher, req.q, view.vocab) if req.q.strip() else None
-        notices = found.notices + _past_the_end(req, total)
+        notices = found.notices + _past_the_end(req, total) + (() if total else found.parsed.if_empty)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             query=req.q,

@@ -90,6 +90,7 @@ class ParsedQuery:
     terms: frozenset[str] = frozenset()
     notices: tuple[Notice, ...] = ()
     fallback: bool = False
+    if_empty: tuple[Notice, ...] = ()  # said only when nothing is found
 
     @property
     def rank_query(self) -> Q.Query | None:
@@ -131,9 +132,6 @@ class _Compiler:
             return self.prefix(node.text, kinds)
         if isinstance(node, Word) and node.fuzz is not None:
             return self.fuzzy(node.text, node.fuzz, kinds)
-        if isinstance(node, Word) and _stop_word_somewhere(node.text):
-            self.ignored.append(node.text)  # "de" is not looked for in English fields either
-            return None
         per_field = []
         by_lang: dict[str, list[str]] = {}  # title and body of a language analyse the text alike
         for fname, lang in self.fields(kinds):
@@ -297,16 +295,6 @@ class _Compiler:
         return Q.AndNot(positive, _or(excluded)) if excluded else positive
 
 
-def _stop_word_somewhere(word: str) -> bool:
-    """True for a single word that a language's chain drops as a stop word (fr "de", en "the").
-
-    Each language's reading of the query leaves out its own stop words; a word that is one in any
-    language is left out of every reading, or a French "de" would be required from English texts
-    (a query of stop words only then gets its notice instead of silently finding nothing).
-    """
-    return any(not analysis.tokens(word, lang, mode="query") for lang in analysis.TEXT_LANGS)
-
-
 def _or(queries: list[Q.Query]) -> Q.Query | None:
     if not queries:
         return None
@@ -398,11 +386,18 @@ def compile_tree(
     terms = frozenset(t for c in compilers for t in c.terms)
     notices = list(dict.fromkeys(n for c in compilers for n in c.notices))
     ignored = [w for w in compilers[0].ignored if all(w in c.ignored for c in compilers)] if compilers else []
+    common = Notice(N_("the query has only very common words or symbols ({words}); type a more specific word"), (("words", " ".join(ignored)),))
     if ignored and query is None and tree is not None:
-        notices.append(Notice(N_("the query has only very common words or symbols ({words}); type a more specific word"), (("words", " ".join(ignored)),)))
+        notices.append(common)
+    # every word a stop word in some language ("de" is one in French only, so the English reading
+    # still looks for it): when that finds nothing, say why instead of a bare "no document"
+    somewhere = list(dict.fromkeys(w for c in compilers for w in c.ignored))
+    if_empty = ()
+    if query is not None and somewhere and set(words) <= set(somewhere):
+        if_empty = (Notice(common.template, (("words", " ".join(somewhere)),)),)
     bonus = _proximity(compilers[0], tree) if query is not None else None
     ranking = Q.AndMaybe(query, bonus) if bonus is not None else None
-    return ParsedQuery(query, mode, words, ranking, terms, tuple(notices))
+    return ParsedQuery(query, mode, words, ranking, terms, tuple(notices), if_empty=if_empty)
 
 
 def build_query(
