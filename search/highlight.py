@@ -1,13 +1,17 @@
 """Snippets cut from the ORIGINAL stored text with <mark> around the words that matched."""
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from html import escape
+from typing import Iterator
 
 from whoosh import highlight as wh
 from whoosh.query import Query
 
 from search import analysis
+from search.normalize import APOSTROPHES, ARABIC_MARKS, HYPHENS, fold_arabic, fold_latin, is_arabic_char, unify_punctuation
 
 SNIPPET_CHARS = 220
 MAX_SCAN_CHARS = 300_000
@@ -82,12 +86,168 @@ def _matching(chunks: set[str], terms: frozenset[str], lang: str) -> tuple[set[s
     return hits, cache
 
 
+# ---------------------------------------------------------------- anchors
+# A term's first two characters stand, contiguous, in every chunk that yields it: the chain cuts
+# whole chunks into tokens, changes characters one for one (case, accents, Arabic letter variants,
+# digits, apostrophes and hyphens), drops marks inside words (harakat, tatweel, soft hyphens), and
+# its stemmers only cut prefixes and suffixes; NFKC, the one step that can change characters
+# otherwise, changes none inside the words of a stretch without _nfkc_unsafe characters (checked on
+# every stretch read, else the plain scan).
+# So a regex of the terms' first two characters, widened to every character that becomes them,
+# finds every chunk that may hold a term in one pass in C: only those chunks are looked up or analysed.
+_IGNORED_IN_WORDS = "".join(sorted(set(ARABIC_MARKS) | {"\u00ad"}))
+_SURFACE_RANGES = ((0x20, 0x7F), (0xA0, 0x250), (0x1E00, 0x1F00), (0x2010, 0x2013), (0x2019, 0x201A), (0x2BC, 0x2BD),
+                   (0x600, 0x700), (0x750, 0x780), (0x8A0, 0x900))
+
+
+def _char_form(ch: str) -> str:
+    """What one surface character becomes in a term (case, accents, Arabic variants, ' and -)."""
+    ch = unify_punctuation(ch)
+    if is_arabic_char(ch):
+        return fold_arabic(ch)
+    return fold_latin(ch.lower())
+
+
+def _surface_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(form -> the characters that become exactly it, first character of a form -> the characters
+    whose form starts with it, two-character form -> the characters that become it: œ for "oe")."""
+    exact: dict[str, set[str]] = {}
+    starts: dict[str, set[str]] = {}
+    for lo, hi in _SURFACE_RANGES:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            if ch in _IGNORED_IN_WORDS or ch.isspace() or unicodedata.normalize("NFKC", ch) != ch:
+                continue
+            form = _char_form(ch)
+            if form:
+                exact.setdefault(form, set()).add(ch)
+                starts.setdefault(form[0], set()).add(ch)
+    joined = {k: "".join(sorted(v)) for k, v in exact.items()}
+    return ({k: v for k, v in joined.items() if len(k) == 1}, {k: "".join(sorted(v)) for k, v in starts.items()},
+            {k: v for k, v in joined.items() if len(k) == 2})
+
+
+_EXACT, _STARTS, _PAIRS = _surface_tables()
+# may stand between a term's first two characters in the text: marks dropped inside words, Latin
+# accents that NFKC composes with the letter before them (folded away after), and the apostrophes
+# and hyphens the elision and compound filters join across (d'Ivoire -> "divoir")
+_LATIN_ACCENTS = "".join(chr(c) for c in range(0x0300, 0x0370))
+_BETWEEN = _IGNORED_IN_WORDS + _LATIN_ACCENTS + APOSTROPHES + HYPHENS
+
+
+@functools.cache
+def _nfkc_unsafe() -> re.Pattern[str]:
+    """Characters of a word that NFKC would change beyond what the anchors see through: letters and
+    digits with a compatibility form (ligatures, presentation forms, full-width, superscripts), marks
+    other than the dropped and Latin-accent ones, Hangul jamo (they compose), and the planes above
+    the BMP. Not "…" or a no-break space: outside words they change no term (built on first use)."""
+    seen = set(_IGNORED_IN_WORDS + _LATIN_ACCENTS)
+    bad = []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch in seen or 0xD800 <= cp < 0xE000:
+            continue
+        mark = unicodedata.category(ch).startswith("M")
+        if mark or ((ch.isalnum() or ch in APOSTROPHES + HYPHENS) and unicodedata.normalize("NFKC", ch) != ch):
+            bad.append(cp)
+    bad += list(range(0x1100, 0x1200)) + list(range(0x3130, 0x3190)) + list(range(0xA960, 0xA980)) + list(range(0xD7B0, 0xD800))
+    ranges, run = [], []
+    for cp in sorted(set(bad)):
+        if run and cp == run[-1] + 1:
+            run.append(cp)
+        else:
+            if run:
+                ranges.append((run[0], run[-1]))
+            run = [cp]
+    if run:
+        ranges.append((run[0], run[-1]))
+    parts = "".join(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
+    return re.compile(f"[{parts}\U00010000-\U0010ffff]")
+
+
+def _anchor_safe(text: str, start: int, end: int) -> bool:
+    """Whether the anchors see every term of text[start:end] (no character NFKC would change in a word)."""
+    return _nfkc_unsafe().search(text, start, end) is None
+_SPACE_OR_END = re.compile(r"\s|\Z")
+
+
+def _anchor(term: str) -> str | None:
+    """The regex of `term`'s first two characters as a chunk may spell them; None when a character
+    is outside the tables (the plain scan then decides)."""
+    head = term[:2]
+    if not head or head[0] not in _EXACT or (len(head) == 2 and head[1] not in _STARTS):
+        return None
+    first = "[" + re.escape(_EXACT[head[0]]) + "]"
+    if len(head) == 1:
+        return "[" + re.escape(_STARTS[head[0]]) + "]"
+    two = f"{first}[{re.escape(_BETWEEN)}]*[{re.escape(_STARTS[head[1]])}]"
+    return f"(?:{two}|[{re.escape(_PAIRS[head])}])" if head in _PAIRS else two
+
+
+_FINDERS: dict[frozenset[str], re.Pattern[str] | None] = {}
+
+
+def _finder(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One regex of the anchors of `terms` (cached: a page asks for the same terms ten times)."""
+    found = _FINDERS.get(terms, False)
+    if found is False:
+        anchors = [_anchor(t) for t in sorted(terms)]
+        found = None if not anchors or None in anchors else re.compile("|".join(dict.fromkeys(anchors)))  # type: ignore[arg-type]
+        if len(_FINDERS) > 256:
+            _FINDERS.clear()
+        _FINDERS[terms] = found
+    return found
+
+
+def _candidate_chunks(text: str, start: int, end: int, finder: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each chunk of text[start:end] holding an anchor, in order, each once.
+    `start` and `end` are chunk boundaries."""
+    last = -1
+    for m in finder.finditer(text, start, end):
+        at = m.start()
+        if at < last:
+            continue
+        first = at
+        while first > start and not text[first - 1].isspace():
+            first -= 1
+        stop = _SPACE_OR_END.search(text, m.end()).start()  # type: ignore[union-attr]
+        last = min(stop, end)
+        yield first, last
+
+
+def _chunk_entry(chunk: str, lang: str) -> tuple[frozenset[str], tuple[tuple[int, int, str], ...]]:
+    """(terms, tokens) of one chunk, through the chunk cache."""
+    cache, forms = _state(lang)
+    found = cache.get(chunk)
+    if found is None:
+        _add(chunk, lang, cache, forms)
+        found = cache[chunk]
+    return found
+
+
 def first_match(text: str, terms: frozenset[str], lang: str) -> int:
     """Character offset of the first chunk of `text` holding one of `terms`, or -1 (why: look only there).
 
-    The text is split in growing windows cut at whitespace: most first matches are in the first
-    kilobytes, and splitting a whole long text costs more than analysing its first chunks.
+    Found through the terms' anchors (see above) on stretches without _nfkc_unsafe characters; else by the plain scan.
     """
+    finder = _finder(terms)
+    if finder is not None:
+        checked = 0  # text[:checked] is known to be safe for the anchors
+        for first, last in _candidate_chunks(text, 0, len(text), finder):
+            if not _anchor_safe(text, checked, last):
+                break
+            checked = last
+            if not terms.isdisjoint(_chunk_entry(text[first:last], lang)[0]):
+                return first
+        else:
+            if _anchor_safe(text, checked, len(text)):
+                return -1
+    return _first_match_scan(text, terms, lang)
+
+
+def _first_match_scan(text: str, terms: frozenset[str], lang: str) -> int:
+    """first_match by analysing every chunk (cached), in growing windows cut at whitespace: most
+    first matches are in the first kilobytes, and splitting a whole long text costs more."""
     start, step, size = 0, FIRST_WINDOW_CHARS, len(text)
     while start < size:
         end = _boundary(text, start + step, forward=True) if start + step < size else size
@@ -114,11 +274,23 @@ def _whole_chunk(text: str, chunk: str, start: int, end: int) -> int:
 
 
 def _marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
-    """(start, end) of every matching token in text[start:end], through the chunk cache (the chains never look across whitespace).
+    """(start, end) of every matching token in text[start:end] (chunk boundaries), through the chunk
+    cache (the chains never look across whitespace): the anchors' chunks only where they are safe (see _anchor_safe)."""
+    finder = _finder(terms)
+    if finder is None or not _anchor_safe(text, start, end):
+        return _marks_scan(text, start, end, terms, lang)
+    out: list[tuple[int, int]] = []
+    for first, last in _candidate_chunks(text, start, end, finder):
+        found, tokens = _chunk_entry(text[first:last], lang)
+        if not terms.isdisjoint(found):
+            out.extend((first + s, first + e) for s, e, term in tokens if term in terms)
+    return out
 
-    Only a matching chunk is located, at each of its occurrences bounded by whitespace or by the
-    window's edges, i.e. exactly where a scan of the window's whitespace-free runs would find it.
-    """
+
+def _marks_scan(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
+    """_marks by analysing every chunk of the window. Only a matching chunk is located, at each of
+    its occurrences bounded by whitespace or by the window's edges, i.e. exactly where a scan of the
+    window's whitespace-free runs would find it."""
     out: list[tuple[int, int]] = []
     hits, cache = _matching(set(text[start:end].split()), terms, lang)
     for chunk in hits:
@@ -210,4 +382,4 @@ def matching_pages(pages: list[str], terms: frozenset[str], lang: str) -> tuple[
     """1-based numbers of the pages containing at least one of `terms`."""
     if not terms or len(pages) < 2:
         return ()
-    return tuple(n for n, page in enumerate(pages, start=1) if _matching(set(page.split()), terms, lang)[0])
+    return tuple(n for n, page in enumerate(pages, start=1) if first_match(page, terms, lang) >= 0)

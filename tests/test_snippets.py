@@ -131,3 +131,80 @@ def test_two_fragments_never_repeat_a_passage() -> None:
         shown = re.sub(r"</?mark>", "", out).replace(" … ", " ").split()
         others = [w for w in shown if w != "Marhaba"]
         assert len(others) == len(set(others)) and shown.count("Marhaba") <= 2, (gap, out)
+
+
+# ---------------------------------------------------------------- anchors against the plain scan
+
+
+def _anchor_texts() -> list[tuple[str, str]]:
+    """(text, lang): corpus/ and, when ../shared is present, real documents (their first 40,000
+    characters), plus generated texts full of what the anchors must see through: marks, tatweel,
+    soft hyphens, ligatures, capitals, œ/ß, joined apostrophes, Arabic-Indic digits, look-alikes."""
+    from tests.conftest import REALDOCS
+    from tests.test_labelling_equivalence import ROOT, _extracted_texts
+
+    texts = [(t, "fr") for t in _extracted_texts(ROOT / "corpus")]
+    rng = random.Random(11)
+    if REALDOCS.is_dir():
+        real = _extracted_texts(REALDOCS)
+        texts += [(t[:15_000], ("fr", "en")[i % 2]) for i, t in enumerate(rng.sample(real, min(40, len(real))))]
+    atoms = WORDS + [
+        "مُرَحَّبًا", "المـهاجرين", "Œuvre", "cœur", "STRASSE", "Straße", "d'Ivoire", "D’IVOIRE", "l’intégration", "in\u00adtégration",
+        "٢٠١٩", "۲۰۲۰", "ﬁnancement", "ﻣﺮﺣﺒﺎ", "كوفيد-19", "أبناء", "مسؤول", "مسئول", "ÉTRANGER", "Été", "e\u0301te\u0301", "İzmir",
+        "ک", "ی", "Tanger-Tétouan-Al\u00a0Hoceïma", "(Marhaba)", "«AMUDDU»", "x"*300,
+    ]
+    for n in range(120):
+        lang = ("fr", "en", "ar")[n % 3]
+        words = [rng.choice(atoms) for _ in range(rng.choice((3, 40, 400)))]
+        texts.append(("".join(w + rng.choice([" ", " ", "\n", "\u00a0", "  ", "\u2003"]) for w in words), lang))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def anchor_texts() -> list[tuple[str, str]]:
+    return _anchor_texts()
+
+
+def _chunk_terms(text: str, lang: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, terms) of every whitespace-free run, analysed alone (the reference)."""
+    return [
+        (m.start(), m.end(), frozenset(t.text for t in analysis.analyzer(lang)(m.group(), mode="query", removestops=False)))
+        for m in re.finditer(r"\S+", text)
+    ]
+
+
+def test_anchors_find_every_first_match_the_plain_scan_finds(anchor_texts) -> None:
+    rng = random.Random(5)
+    probes = 0
+    for text, lang in anchor_texts:
+        chunks = _chunk_terms(text, lang)
+        first: dict[str, int] = {}
+        for start, _, terms in chunks:
+            for term in terms:
+                first.setdefault(term, start)
+        picked = rng.sample(sorted(first), min(len(first), 60))
+        for term in picked:
+            assert highlight.first_match(text, frozenset([term]), lang) == first[term], (term, text[:80])
+        for a, b in zip(picked[::2], picked[1::2]):
+            assert highlight.first_match(text, frozenset([a, b]), lang) == min(first[a], first[b])
+        absent = frozenset(["zzqxj", "ثثثخخ"])
+        assert highlight.first_match(text, absent, lang) == -1
+        probes += len(picked)
+    assert probes > 2000
+
+
+def test_anchored_marks_and_pages_equal_the_plain_scan(anchor_texts) -> None:
+    rng = random.Random(6)
+    for text, lang in anchor_texts:
+        chunks = _chunk_terms(text, lang)
+        vocabulary = sorted({t for _, _, terms in chunks for t in terms})
+        if not vocabulary:
+            continue
+        terms = frozenset(rng.sample(vocabulary, min(3, len(vocabulary))))
+        cut = [c[0] for c in chunks]
+        start = rng.choice(cut)
+        end = highlight._boundary(text, start + rng.choice((50, 800, 5000)), forward=True)
+        assert highlight._marks(text, start, end, terms, lang) == highlight._marks_scan(text, start, end, terms, lang)
+        pages = text.split("\n")
+        plain = tuple(n for n, page in enumerate(pages, start=1) if any(terms & t for _, _, t in _chunk_terms(page, lang)))
+        assert highlight.matching_pages(pages, terms, lang) == (plain if len(pages) > 1 else ())
