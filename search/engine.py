@@ -334,12 +334,16 @@ class Engine:
     ) -> dict[str, list[FacetValue]]:
         """Counts per facet, each ignoring its own selection (multi-select); months once a year is chosen."""
         out = {}
+        sets: dict[tuple[str, ...], np.ndarray] = {}  # one intersection per distinct set of other filters
         for name in FACET_NAMES:
             if only and name != only:
                 continue
             if name == "month" and not req.filters.get("year") and only != "month":
                 continue
-            docs = _intersect(base, [s for k, s in filters.items() if k != name])
+            others = tuple(k for k in filters if k != name)
+            docs = sets.get(others)
+            if docs is None:
+                docs = sets[others] = _intersect(base, [filters[k] for k in others])
             counts = table.counts(name, docs)
             if name == "month" and req.filters.get("year"):
                 years = req.filters["year"]

@@ -249,6 +249,7 @@ class FastIndex:
         self._directories: dict[tuple[str, str, int], np.ndarray] = {}
         self._phrases: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
         self._spans: dict[tuple[str, tuple[str, ...], int, bool, int], np.ndarray] = {}
+        self._mask_memo: tuple[np.ndarray, np.ndarray] | None = None
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_bytes = 0
         self.facets = {name: self._facet_column(name) for name in facet_names}
@@ -573,6 +574,16 @@ class FastIndex:
         out[ids] = True
         return out
 
+    def _hits_mask(self, docs: np.ndarray) -> np.ndarray:
+        """mask(docs), kept for the same array object: the facets of a page without filters count
+        one hit set seven times (a 100k-byte mask each at 100k documents). Read-only."""
+        memo = self._mask_memo
+        if memo is not None and memo[0] is docs:
+            return memo[1]
+        out = self.mask(docs)
+        self._mask_memo = (docs, out)
+        return out
+
     def facet_counts(self, name: str, docs: np.ndarray) -> dict[str, int]:
         """Count of `docs` per value of facet `name` (zero counts left out)."""
         column = self.facets.get(name)
@@ -584,7 +595,7 @@ class FastIndex:
             width = hi - lo
             picked = column.codes[order[np.repeat(lo, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))]]
         else:
-            picked = column.codes[self.mask(docs)[column.docs]]
+            picked = column.codes[self._hits_mask(docs)[column.docs]]
         counts = np.bincount(picked, minlength=len(column.values))
         return {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 

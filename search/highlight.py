@@ -1,7 +1,6 @@
 """Snippets cut from the ORIGINAL stored text with <mark> around the words that matched."""
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from html import escape
@@ -91,7 +90,7 @@ def _matching(chunks: set[str], terms: frozenset[str], lang: str) -> tuple[set[s
 # whole chunks into tokens, changes characters one for one (case, accents, Arabic letter variants,
 # digits, apostrophes and hyphens), drops marks inside words (harakat, tatweel, soft hyphens), and
 # its stemmers only cut prefixes and suffixes; NFKC, the one step that can change characters
-# otherwise, changes none inside the words of a stretch without _nfkc_unsafe characters (checked on
+# otherwise, changes none inside the words of a stretch without _NFKC_UNSAFE characters (checked on
 # every stretch read, else the plain scan).
 # So a regex of the terms' first two characters, widened to every character that becomes them,
 # finds every chunk that may hold a term in one pass in C: only those chunks are looked up or analysed.
@@ -135,12 +134,11 @@ _LATIN_ACCENTS = "".join(chr(c) for c in range(0x0300, 0x0370))
 _BETWEEN = _IGNORED_IN_WORDS + _LATIN_ACCENTS + APOSTROPHES + HYPHENS
 
 
-@functools.cache
-def _nfkc_unsafe() -> re.Pattern[str]:
+def _nfkc_unsafe_pattern() -> re.Pattern[str]:
     """Characters of a word that NFKC would change beyond what the anchors see through: letters and
     digits with a compatibility form (ligatures, presentation forms, full-width, superscripts), marks
     other than the dropped and Latin-accent ones, Hangul jamo (they compose), and the planes above
-    the BMP. Not "…" or a no-break space: outside words they change no term (built on first use)."""
+    the BMP. Not "…" or a no-break space: outside words they change no term."""
     seen = set(_IGNORED_IN_WORDS + _LATIN_ACCENTS)
     bad = []
     for cp in range(0x10000):
@@ -165,9 +163,14 @@ def _nfkc_unsafe() -> re.Pattern[str]:
     return re.compile(f"[{parts}\U00010000-\U0010ffff]")
 
 
+_NFKC_UNSAFE = _nfkc_unsafe_pattern()  # ~15 ms at import, not inside the first search
+
+
 def _anchor_safe(text: str, start: int, end: int) -> bool:
     """Whether the anchors see every term of text[start:end] (no character NFKC would change in a word)."""
-    return _nfkc_unsafe().search(text, start, end) is None
+    return _NFKC_UNSAFE.search(text, start, end) is None
+
+
 _SPACE_OR_END = re.compile(r"\s|\Z")
 
 
@@ -228,7 +231,7 @@ def _chunk_entry(chunk: str, lang: str) -> tuple[frozenset[str], tuple[tuple[int
 def first_match(text: str, terms: frozenset[str], lang: str) -> int:
     """Character offset of the first chunk of `text` holding one of `terms`, or -1 (why: look only there).
 
-    Found through the terms' anchors (see above) on stretches without _nfkc_unsafe characters; else by the plain scan.
+    Found through the terms' anchors (see above) on stretches without _NFKC_UNSAFE characters; else by the plain scan.
     """
     finder = _finder(terms)
     if finder is not None:
