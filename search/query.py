@@ -250,6 +250,40 @@ class _Compiler:
             return self.conjunction(node.children, self.mode if top else "all")
         raise QuerySyntaxError(N_("unexpected “{text}”"), text=str(node))
 
+    def named_runs(self, children: tuple[Node, ...], mode: str) -> "list[Node | Q.Query]":
+        """`children`, where consecutive plain words that together are exactly a taxonomy name
+        ("stratégie nationale d'immigration et d'asile", "Union européenne" typed without quotes)
+        become one query: those words, or the documents tagged with the entry in any language."""
+        out: list[Node | Q.Query] = []
+        i = 0
+        while i < len(children):
+            end = self._named_run_end(children, i)
+            if end is None:
+                out.append(children[i])
+                i += 1
+                continue
+            run = children[i:end]
+            text = " ".join(w.text for w in run)  # type: ignore[union-attr]
+            tags = self.tags(text)
+            parts = [q for q in (self.node(w) for w in run) if q is not None]
+            group = ((Q.And if mode == "all" else Q.Or)(parts) if len(parts) > 1 else parts[0]) if parts else None
+            out.append(_or([q for q in (group, *tags) if q is not None]))  # type: ignore[arg-type]
+            i = end
+        return out
+
+    def _named_run_end(self, children: tuple[Node, ...], start: int, longest: int = 8) -> int | None:
+        """The end of the longest run of 2+ plain words from `start` that names a taxonomy entry."""
+        named = getattr(self.taxonomy, "named", None)
+        if named is None:
+            return None
+        stop = start
+        while stop < len(children) and stop - start < longest and _plain_word(children[stop]):
+            stop += 1
+        for end in range(stop, start + 1, -1):
+            if named(" ".join(w.text for w in children[start:end])):  # type: ignore[union-attr]
+                return end
+        return None
+
     def node_negative(self, node: Node) -> Q.Query | None:
         """What to leave out, read in EVERY language's fields, without collecting highlight terms.
 
@@ -275,7 +309,10 @@ class _Compiler:
         words: list[Q.Query] = []
         filters: list[Q.Query] = []
         excluded: list[Q.Query] = []
-        for child in children:
+        for child in self.named_runs(children, mode):
+            if isinstance(child, Q.Query):  # a run of words naming a taxonomy entry, compiled
+                words.append(child)
+                continue
             if isinstance(child, Not):
                 q = self.node_negative(child.node)
                 if q is not None:
@@ -293,6 +330,11 @@ class _Compiler:
             return None
         positive = (Q.And(parts) if len(parts) > 1 else parts[0]) if parts else Q.Every()
         return Q.AndNot(positive, _or(excluded)) if excluded else positive
+
+
+def _plain_word(node: Node) -> bool:
+    """A word typed as such: no prefix star, no typo tilde, no field."""
+    return isinstance(node, Word) and not node.prefix and node.fuzz is None
 
 
 def _or(queries: list[Q.Query]) -> Q.Query | None:

@@ -61,11 +61,23 @@ def test_html_and_json_twins_carry_the_same_hits(client):
     assert "<mark>" in page
 
 
-def test_arabic_name_finds_arabic_documents_and_french_name_french_ones(client):
+def test_a_name_finds_its_documents_in_both_languages_its_own_first(client):
     ar = client.get("/search.json?q=عملية مرحبا").get_json()
     fr = client.get("/search.json?q=Opération Marhaba").get_json()
-    assert [h["lang"] for h in ar["hits"]] == ["ar"]
-    assert [h["lang"] for h in fr["hits"]] == ["fr"]
+    assert [h["lang"] for h in ar["hits"]] == ["ar", "fr"]  # the words, then the tagged French release
+    assert [h["lang"] for h in fr["hits"]] == ["fr", "ar"]
+    plain = client.get("/search.json?q=عملية").get_json()  # not a name: no widening
+    assert {h["lang"] for h in plain["hits"]} == {"ar"}
+
+
+def test_words_that_together_name_an_entry_find_its_tagged_documents(client):
+    tagged = {h["path"] for h in client.get("/search.json?q=partner:iom").get_json()["hits"]}
+    assert len(tagged) == 3  # the English report, the Arabic report, the French minutes
+    for q in ("المنظمة الدولية للهجرة", '"المنظمة الدولية للهجرة"', "Organisation internationale pour les migrations"):
+        found = {h["path"] for h in client.get("/search.json", query_string={"q": q}).get_json()["hits"]}
+        assert tagged <= found, q  # unquoted too: the three words together are IOM's name
+    apart = client.get("/search.json", query_string={"q": "للهجرة المنظمة"}).get_json()  # not the name
+    assert {h["path"] for h in apart["hits"]} < tagged
 
 
 def test_facets_multi_select_or_within_and_across(client):
