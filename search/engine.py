@@ -334,17 +334,16 @@ class Engine:
     ) -> dict[str, list[FacetValue]]:
         """Counts per facet, each ignoring its own selection (multi-select); months once a year is chosen."""
         out = {}
-        sets: dict[tuple[str, ...], np.ndarray] = {}  # one intersection per distinct set of other filters
-        for name in FACET_NAMES:
-            if only and name != only:
-                continue
-            if name == "month" and not req.filters.get("year") and only != "month":
-                continue
-            others = tuple(k for k in filters if k != name)
-            docs = sets.get(others)
-            if docs is None:
-                docs = sets[others] = _intersect(base, [filters[k] for k in others])
-            counts = table.counts(name, docs)
+        names = [n for n in FACET_NAMES if (not only or n == only) and (n != "month" or req.filters.get("year") or only == "month")]
+        # facets ignoring the same filters count the same documents: one intersection, counted together
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for name in names:
+            groups.setdefault(tuple(k for k in filters if k != name), []).append(name)
+        counted: dict[str, dict[str, int]] = {}
+        for others, members in groups.items():
+            counted.update(table.counts_many(tuple(members), _intersect(base, [filters[k] for k in others])))
+        for name in names:
+            counts = counted.get(name, {})
             if name == "month" and req.filters.get("year"):
                 years = req.filters["year"]
                 counts = {m: c for m, c in counts.items() if m[:4] in years}

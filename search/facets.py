@@ -53,6 +53,11 @@ class FacetTable:
         return self.fast.facet_counts(name, docs)
 
 
+    def counts_many(self, names: tuple[str, ...], docs: np.ndarray) -> dict[str, dict[str, int]]:
+        """counts() of several facets over the same documents, at once."""
+        return self.fast.facet_counts_many(names, docs)
+
+
 def facet_values(
     name: str,
     counts: Mapping[str, int],

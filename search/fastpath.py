@@ -244,6 +244,7 @@ class FastIndex:
         self._dates: np.ndarray | None = None
         self._pairs: PairTable | None = None
         self._by_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._by_doc_all: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # (field, term, leaf) -> rows of (file position, size, last id) of its posting blocks, noted
         # when its postings are decoded; phrases then read only the blocks holding their candidates
         self._directories: dict[tuple[str, str, int], np.ndarray] = {}
@@ -307,6 +308,7 @@ class FastIndex:
             self._cache_bytes = 0
             self._directories.clear()
             self._by_doc.clear()
+            self._by_doc_all.clear()
 
     # -- postings ------------------------------------------------------------------------------
     def postings(self, fieldname: str, text: str, cache: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -598,6 +600,40 @@ class FastIndex:
             picked = column.codes[self._hits_mask(docs)[column.docs]]
         counts = np.bincount(picked, minlength=len(column.values))
         return {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def facet_counts_many(self, names: tuple[str, ...], docs: np.ndarray) -> dict[str, dict[str, int]]:
+        """facet_counts of several facets over one hit set; a small hit set is counted for all of
+        them with one gather over a table of every facet's (document, value) pairs sorted by
+        document, instead of one per facet (seven facets: ~10 numpy calls instead of ~70)."""
+        names = tuple(n for n in names if n in self.facets)
+        if not len(docs) or len(docs) * SMALL_HIT_SET >= self.size or len(names) < 2:
+            return {name: self.facet_counts(name, docs) for name in names}
+        codes, starts, offsets = self._all_facets_by_doc(names)
+        lo, hi = starts[docs], starts[np.asarray(docs, dtype=np.int64) + 1]
+        width = hi - lo
+        picked = codes[np.repeat(lo, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))]
+        counts = np.bincount(picked, minlength=int(offsets[-1]))
+        out = {}
+        for i, name in enumerate(names):
+            values = self.facets[name].values
+            part = counts[offsets[i] : offsets[i + 1]]
+            out[name] = {values[j]: int(part[j]) for j in np.flatnonzero(part)}
+        return out
+
+    def _all_facets_by_doc(self, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(every pair's code shifted past the facets before it, sorted by document; the start of each
+        document's run; each facet's first code) for `names`, built once per generation."""
+        with self._lock:
+            found = self._by_doc_all.get(names)
+            if found is None:
+                columns = [self.facets[n] for n in names]
+                offsets = np.cumsum([0] + [len(c.values) for c in columns])
+                docs = np.concatenate([c.docs for c in columns]) if columns else np.zeros(0, dtype=np.int64)
+                codes = np.concatenate([c.codes.astype(np.int32) + np.int32(offsets[i]) for i, c in enumerate(columns)]) if columns else docs
+                order = np.argsort(docs, kind="stable")
+                starts = np.searchsorted(docs[order], np.arange(self.size + 1))
+                found = self._by_doc_all[names] = (codes[order], starts, offsets)
+            return found
 
     def _facet_by_doc(self, name: str, column: FacetColumn) -> tuple[np.ndarray, np.ndarray]:
         """(positions of the column's pairs sorted by document, start of each document's run)."""

@@ -149,3 +149,16 @@ def test_a_phrase_found_in_one_field_scores_only_where_it_stands(tmp_path) -> No
             expected = [(h.docnum, round(h.score, 6)) for h in searcher.search(query, filter=set(hits.tolist()), limit=10)]
             assert [(d, round(s, 6)) for d, s in fast.top_k(query, hits, 10)] == expected
     ix.close()
+
+
+def test_facets_counted_together_equal_each_counted_alone(fast_index):
+    searcher, fast = fast_index
+    rng = np.random.default_rng(9)
+    names = tuple(n for n in FACETS if n in fast.facets)
+    assert len(names) >= 5
+    for size in (1, 2, 5, 9, 40, 300):
+        for _ in range(20):
+            docs = np.sort(rng.choice(fast.size, size, replace=False)).astype(np.int32)
+            together = fast.facet_counts_many(names, docs)
+            assert together == {n: fast.facet_counts(n, docs) for n in names}
+    assert fast.facet_counts_many(names, np.zeros(0, dtype=np.int32)) == {n: {} for n in names}
