@@ -6,6 +6,7 @@ expanded over the index vocabulary (capped); field filters are resolved through 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
@@ -33,6 +34,9 @@ from search.schema import text_field
 
 MAX_EXPANSIONS = 200  # words a prefix* or word~ may stand for
 MIN_PREFIX_CHARS = 2
+TAG_KINDS = ("program", "partner", "region", "country")  # what a typed name is widened to (not "type")
+TAG_BOOST = 0.1  # a document matched by its tag alone scores below one that holds the words
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 PROXIMITY_SLOP = 5
 PROXIMITY_BOOST = 2.0
 FACET_FIELDS = ("program", "partner", "type", "region", "country")
@@ -119,6 +123,7 @@ class _Compiler:
     notices: list[Notice] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    negating: bool = False  # compiling what to leave out: no taxonomy widening
     siblings: list["_Compiler"] = field(default_factory=list, repr=False, compare=False)  # the compilers of every language, this one included
 
     def fields(self, kinds: Iterable[str] = ("title", "body")) -> list[tuple[str, str]]:
@@ -154,20 +159,29 @@ class _Compiler:
         return _or(per_field)
 
     def tags(self, text: str) -> list[Q.Query]:
-        """The facet terms of what `text` names exactly in the taxonomy (a program, partner, region,
-        country or type), so a name finds the documents tagged with it in every language: "Marhaba"
-        the Arabic releases on عملية مرحبا, "بلاغ" the French communiqués. Their labels are marked."""
+        """The facet terms of what `text` names exactly in the taxonomy (a program, partner, region or
+        country), so a name finds the documents tagged with it in every language: "Marhaba" the Arabic
+        releases on عملية مرحبا, "المنظمة الدولية للهجرة" the French minutes on the OIM.
+
+        Not types: their aliases are common words ("dossier", "bilan", كلمة "word") that would bring
+        in every article, report or speech. Not in exclusions: "-bilan" leaves out the documents
+        that say it, not a whole type. A tag alone is a weak match (TAG_BOOST), ranked below the
+        documents that hold the words. The entry's labels in the other script are marked (the typed
+        word marks itself; "UE" must not mark every "union")."""
         named = getattr(self.taxonomy, "named", None)
-        found = named(text) if named is not None else ()
+        if named is None or self.negating:
+            return []
         out: list[Q.Query] = []
-        for kind, entry_id in found:
-            if kind not in FACET_FIELDS:
+        arabic = _ARABIC_LETTER.search(text) is not None
+        for kind, entry_id in named(text):
+            if kind not in TAG_KINDS:
                 continue
-            out.append(Q.Term(kind, entry_id))
+            out.append(Q.Term(kind, entry_id, boost=TAG_BOOST))
             for entry in self.taxonomy.entries(kind):  # type: ignore[union-attr]
                 if entry.id == entry_id:
                     for lang, label in entry.labels.items():
-                        self.terms.update(analysis.tokens(label, lang if lang in analysis.TEXT_LANGS else "fr"))
+                        if (_ARABIC_LETTER.search(label) is not None) != arabic:
+                            self.terms.update(analysis.tokens(label, lang if lang in analysis.TEXT_LANGS else "fr"))
         return out
 
     def prefix(self, text: str, kinds: tuple[str, ...]) -> Q.Query:
@@ -296,7 +310,9 @@ class _Compiler:
         for compiler in self.siblings or [self]:
             saved_terms, saved_words = set(compiler.terms), list(compiler.words)
             saved_ignored = None if compiler is self else list(compiler.ignored)
+            saved_negating, compiler.negating = compiler.negating, True
             q = compiler.node(node)
+            compiler.negating = saved_negating
             compiler.terms, compiler.words = saved_terms, saved_words
             if saved_ignored is not None:
                 compiler.ignored = saved_ignored
