@@ -9,6 +9,7 @@ the same capitals as a whole word in the raw text (accents folded), so "PRIM" is
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import tomllib
 import unicodedata
 from bisect import bisect_right
@@ -19,6 +20,7 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from search import analysis
+from search.normalize import fold_arabic, strip_arabic_marks
 from search.filters import TOKEN_PATTERN
 
 KINDS: tuple[str, ...] = ("type", "program", "partner", "region", "country")
@@ -183,24 +185,29 @@ def _scan(
                     ids[entry_id] = i
 
 
-# ---------------------------------------------------------------- surface check of Latin aliases
+# ---------------------------------------------------------------- surface check of aliases
 # Stems conflate words an alias must not match: Snowball gives "commun" for communiqué, commune and
-# communication, "franc" for France, français and francs, "not" for note and noté. A Latin alias
-# therefore also needs each of its content words written in the matched words themselves: the same
-# letters up to accents (scanned and capitalised texts drop them), a plural -s/-x/-es allowed, and a
-# final é of the text never standing for an alias's unaccented final e (noté is not note).
+# communication, "franc" for France, français and francs, "not" for note and noté; the light Arabic
+# stemmer gives "اسبان" for إسبانيا and الإسبانية (Spanish), "سور" for سوريا and سورة. An alias therefore
+# also needs each of its content words written in the matched words themselves. Latin: the same
+# letters up to accents (scanned and capitalised texts drop them), a plural -s/-x/-es/-aux allowed,
+# and a final é of the text never standing for an alias's unaccented final e (noté is not note).
+# Arabic (as the taxonomy's header says): the same letters up to hamza/alef/teh-marbuta variants and
+# marks, after a proclitic only (و ف, then ب ك ل, then the article; لل for ل + ال), no suffix.
 _SURFACE_WORD = re.compile(r"[^\W\d_]+|\d+")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-_Surface = tuple[str, ...]  # an alias's content words, lower case, accents kept
+_Surface = tuple[str, ...]  # an alias's content words: Latin in lower case with accents, Arabic folded
+
+
+def _written(text: str) -> str:
+    """Text as surface words are compared in: NFKC, Arabic marks and tatweel removed, lower case."""
+    return strip_arabic_marks(unicodedata.normalize("NFKC", text)).lower()
 
 
 def surface_words(alias: str) -> _Surface | None:
-    """The words of a Latin alias that must appear as written (up to accents and plural) where it
-    matches; None for an alias with Arabic letters (the light Arabic stemmer does not conflate)."""
-    if _ARABIC_LETTER.search(alias):
-        return None
-    words = _SURFACE_WORD.findall(unicodedata.normalize("NFC", alias).lower())
-    return tuple(w for w in words if analysed(w))
+    """The content words of an alias that must appear as written where it matches (see above)."""
+    words = _SURFACE_WORD.findall(_written(alias))
+    return tuple(fold_arabic(w) if _ARABIC_LETTER.search(w) else w for w in words if analysed(w))
 
 
 def _singulars(written: str) -> tuple[str, ...]:
@@ -215,8 +222,21 @@ def _singulars(written: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _arabic_form(alias_word: str) -> re.Pattern[str]:
+    """The written forms of an Arabic alias word: its letters after a proclitic (و ف, then ب ك ل,
+    then the article; لل where ل meets the article of a word that has it)."""
+    if alias_word.startswith("ال") and len(alias_word) > 3:
+        core = re.escape(alias_word[2:])
+        return re.compile(f"[وف]?(?:[بك]?ال|ل?ل){core}")
+    return re.compile(f"[وف]?[بكل]?(?:ال)?{re.escape(alias_word)}")
+
+
 def _same_word(written: str, alias_word: str) -> bool:
-    """`written` (lower case) is `alias_word`, up to accents and a plural ending."""
+    """`written` (see _written) is `alias_word`, up to accents and a plural ending (Latin) or up
+    to letter variants after a proclitic (Arabic)."""
+    if _ARABIC_LETTER.search(alias_word):
+        return _arabic_form(alias_word).fullmatch(fold_arabic(written)) is not None
     target = fold_raw(alias_word)
     return any(
         fold_raw(stem) == target and not (stem.endswith("é") and alias_word.endswith("e")) for stem in _singulars(written)
@@ -225,7 +245,7 @@ def _same_word(written: str, alias_word: str) -> bool:
 
 def surface_holds(words: _Surface, written: str) -> bool:
     """Every content word of an alias is one of the words of `written` (the matched chunks)."""
-    found = _SURFACE_WORD.findall(unicodedata.normalize("NFC", written).lower())
+    found = _SURFACE_WORD.findall(_written(written))
     return all(any(_same_word(w, a) for w in found) for a in words)
 
 
@@ -336,24 +356,26 @@ class Taxonomy:
         if not key:
             return ()
         table = self._exact_names()
-        found = list(table.get(key, ()))
-        if key[0] == "latin":
+        if key[0] == "arabic":  # analysed terms conflate (الإسبانية / إسبانيا): the words must be the name's
+            found = [(k, i) for k, i, name in table.get(key, ()) if surface_holds(surface_words(name) or (), text)]
+        else:
+            found = [(k, i) for k, i, _ in table.get(key, ())]
             for singular in _singulars(key[1])[1:]:
-                found += table.get(("latin", singular), ())
+                found += [(k, i) for k, i, _ in table.get(("latin", singular), ())]
         return tuple(dict.fromkeys(found))
 
-    def _exact_names(self) -> Mapping[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        """_name_key of every name -> the (kind, id) pairs it names, built on first use."""
+    def _exact_names(self) -> Mapping[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+        """_name_key of every name -> the (kind, id, name) it names, built on first use."""
         table = self.__dict__.get("_exact")
         if table is None:
-            grouped: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+            grouped: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
             for kind, entries in self.by_kind.items():
                 for entry in entries:
                     for name in (entry.id, *_names_of(entry)):
                         key = _name_key(name)
                         if key:
-                            grouped.setdefault(key, []).append((kind, entry.id))
-            table = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+                            grouped.setdefault(key, []).append((kind, entry.id, name))
+            table = {k: tuple(v) for k, v in grouped.items()}
             object.__setattr__(self, "_exact", table)  # frozen: a cache, not state
         return table
 
