@@ -249,6 +249,13 @@ def surface_holds(words: _Surface, written: str) -> bool:
     return all(any(_same_word(w, a) for w in found) for a in words)
 
 
+@lru_cache(maxsize=1 << 16)
+def _any_holds(checks: tuple[_Surface, ...], written: str) -> bool:
+    """Whether one alias's words are all in `written`; cached: the same few words match in document
+    after document ("عملية مرحبا", "Union européenne")."""
+    return any(surface_holds(words, written) for words in checks)
+
+
 def _acronym_words(text: str, acronyms: _Index) -> tuple[str, ...]:
     """raw_words(text), or () when no acronym's first word occurs in the text even as a substring
     (most texts): those words could not match anything."""
@@ -336,7 +343,7 @@ class Taxonomy:
             first = chunk_of(i)
             last = chunk_of(i + len(item[0]) - 1)
             written = " ".join(chunks[first : last + 1])
-            return any(surface_holds(words, written) for words in checks)
+            return _any_holds(checks, written)
 
         return verify
 
