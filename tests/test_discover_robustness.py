@@ -12,17 +12,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.pipeline import run_index
-from tests.conftest import REPO, make_settings, write_corpus
+from tests.conftest import GOOD_FILES, REPO, make_settings, write_corpus
 
-ALL_FILES = [
-    "communiques/marhaba-2019.html",
-    "communiques/marhaba-2021-ar.txt",
-    "conventions/amuddu-enabel-2018.txt",
-    "copies/marhaba-2019-copie.html",
-    "proces-verbaux/pv-prim-2016.docx",
-    "rapports/annual-report-2020.txt",
-    "rapports/taqrir-2017-ar.html",
-]
 
 
 def _stored(settings) -> dict[str, list[str]]:
@@ -41,7 +32,7 @@ def test_symlink_loops_are_reported_and_the_rest_is_indexed(tmp_path: Path):
     skipped = dict(report.skipped)
     assert skipped["communiques/loopA"] == skipped["communiques/loopB"] == "symbolic link loop"
     assert skipped["rapports/up"] == "symbolic link to a folder (not followed)"
-    assert sorted(report.new) == ALL_FILES
+    assert sorted(report.new) == GOOD_FILES
     assert report.documents == 6
 
 
@@ -101,7 +92,7 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path):
     reasons = [(p, r) for p, r in report.skipped if r.startswith("cannot read folder")]
     assert len(reasons) == 1 and "name too long" in reasons[0][1]
     assert reasons[0][0].startswith("rapports/" + "d" * 250 + "/")
-    assert sorted(report.new) == ALL_FILES
+    assert sorted(report.new) == GOOD_FILES
     shutil.rmtree(corpus / "rapports" / ("d" * 250))
 
 

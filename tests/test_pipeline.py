@@ -10,20 +10,12 @@ from whoosh import index as whoosh_index
 
 from indexer.pipeline import run_index
 from search import schema as schema_mod
-from tests.conftest import make_settings, write_corpus
+from tests.conftest import GOOD_FILES, make_settings, write_corpus
 
 
 def test_first_run_indexes_every_good_file_and_reports_the_bad_ones(indexed):
     _, report = indexed
-    assert sorted(report.new) == [
-        "communiques/marhaba-2019.html",
-        "communiques/marhaba-2021-ar.txt",
-        "conventions/amuddu-enabel-2018.txt",
-        "copies/marhaba-2019-copie.html",
-        "proces-verbaux/pv-prim-2016.docx",
-        "rapports/annual-report-2020.txt",
-        "rapports/taqrir-2017-ar.html",
-    ]
+    assert sorted(report.new) == GOOD_FILES
     failed = dict(report.failed)
     assert set(failed) == {"broken/corrupt.pdf", "broken/empty.txt"}
     assert "empty" in failed["broken/empty.txt"]
