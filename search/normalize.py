@@ -5,6 +5,7 @@ same call gives the same result at index and at query time.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # --- character classes -------------------------------------------------------------------------
@@ -102,6 +103,14 @@ _PUNCT_TABLE = {ord(c): "'" for c in APOSTROPHES[1:]} | {ord(c): "-" for c in HY
 
 
 # --- functions ---------------------------------------------------------------------------------
+
+
+_ARABIC_SCRIPT = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in ARABIC_BLOCKS) + "]")
+
+
+def has_arabic(text: str) -> bool:
+    """True when `text` holds a character of an Arabic-script block."""
+    return _ARABIC_SCRIPT.search(text) is not None
 
 
 def is_arabic_char(ch: str) -> bool:

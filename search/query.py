@@ -6,14 +6,13 @@ expanded over the index vocabulary (capped); field filters are resolved through 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 from whoosh import query as Q
 
 from search import analysis
-from search.normalize import fold_arabic, fold_latin, normalize_surface
+from search.normalize import fold_arabic, fold_latin, has_arabic, normalize_surface
 from search.querylang import (
     N_,
     All,
@@ -36,7 +35,6 @@ MAX_EXPANSIONS = 200  # words a prefix* or word~ may stand for
 MIN_PREFIX_CHARS = 2
 TAG_KINDS = ("program", "partner", "region", "country")  # what a typed name is widened to (not "type")
 TAG_BOOST = 0.1  # a document matched by its tag alone scores below one that holds the words
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 PROXIMITY_SLOP = 5
 PROXIMITY_BOOST = 2.0
 FACET_FIELDS = ("program", "partner", "type", "region", "country")
@@ -172,7 +170,7 @@ class _Compiler:
         if named is None or self.negating:
             return []
         out: list[Q.Query] = []
-        arabic = _ARABIC_LETTER.search(text) is not None
+        arabic = has_arabic(text)
         for kind, entry_id in named(text):
             if kind not in TAG_KINDS:
                 continue
@@ -180,7 +178,7 @@ class _Compiler:
             for entry in self.taxonomy.entries(kind):  # type: ignore[union-attr]
                 if entry.id == entry_id:
                     for lang, label in entry.labels.items():
-                        if (_ARABIC_LETTER.search(label) is not None) != arabic:
+                        if has_arabic(label) != arabic:
                             self.terms.update(analysis.tokens(label, lang if lang in analysis.TEXT_LANGS else "fr"))
         return out
 

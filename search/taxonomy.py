@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from search import analysis
-from search.normalize import fold_arabic, strip_arabic_marks
+from search.normalize import fold_arabic, has_arabic, strip_arabic_marks
 from search.filters import TOKEN_PATTERN
 
 KINDS: tuple[str, ...] = ("type", "program", "partner", "region", "country")
@@ -195,7 +195,6 @@ def _scan(
 # Arabic (as the taxonomy's header says): the same letters up to hamza/alef/teh-marbuta variants and
 # marks, after a proclitic only (و ف, then ب ك ل, then the article; لل for ل + ال), no suffix.
 _SURFACE_WORD = re.compile(r"[^\W\d_]+|\d+")
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _Surface = tuple[str, ...]  # an alias's content words: Latin in lower case with accents, Arabic folded
 
 
@@ -207,7 +206,7 @@ def _written(text: str) -> str:
 def surface_words(alias: str) -> _Surface | None:
     """The content words of an alias that must appear as written where it matches (see above)."""
     words = _SURFACE_WORD.findall(_written(alias))
-    return tuple(fold_arabic(w) if _ARABIC_LETTER.search(w) else w for w in words if analysed(w))
+    return tuple(fold_arabic(w) if has_arabic(w) else w for w in words if analysed(w))
 
 
 def _singulars(written: str) -> tuple[str, ...]:
@@ -235,7 +234,7 @@ def _arabic_form(alias_word: str) -> re.Pattern[str]:
 def _same_word(written: str, alias_word: str) -> bool:
     """`written` (see _written) is `alias_word`, up to accents and a plural ending (Latin) or up
     to letter variants after a proclitic (Arabic)."""
-    if _ARABIC_LETTER.search(alias_word):
+    if has_arabic(alias_word):
         return _arabic_form(alias_word).fullmatch(fold_arabic(written)) is not None
     target = fold_raw(alias_word)
     return any(
@@ -410,7 +409,7 @@ def _name_key(text: str) -> tuple[str, ...]:
     """How a name is compared in Taxonomy.named: Arabic by its analysed terms; Latin by its words
     folded (accents off, lower case), joined by single spaces."""
     text = text.strip()
-    if _ARABIC_LETTER.search(text):
+    if has_arabic(text):
         terms = analysed(text)
         return ("arabic", *terms) if terms else ()
     words = [w.lower() for w in raw_words(text)]
