@@ -36,6 +36,7 @@ REQUESTS = [
     {"q": '"en effet" migration'},
     {"q": '"en effet" OR "في إطار"'},
     {"q": 'migration -"en effet"'},
+    {"q": '"en effet"', "filters": {"lang": ("fr",)}},
     {"q": '"en effet"', "filters": {"year": ("2012", "2015", "2018")}},
     {"q": '"في إطار"'},
     {"q": "ministère OR وزارة"},
@@ -110,6 +111,8 @@ def _whoosh_answer(engine: Engine, req: SearchRequest, principals, mode: str):
     ranked = parsed is not None and parsed.query is not None and parsed.words and req.sort == "relevance"
     if not ranked:
         kwargs.update(sortedby="date", reverse=req.sort != "date")
+    if not final:  # Whoosh reads an empty filter set as "no filter"
+        return 0, facets, []
     collector = searcher.collector(**kwargs)
     query = parsed.rank_query if ranked else Q.Every()
     searcher.search_with_collector(query, collector, context=searcher.context(weighting=VisibleBM25F(view.stats)))
