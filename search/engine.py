@@ -368,7 +368,7 @@ class Engine:
         top = view.top(parsed.rank_query, final, limit, sort)
         start = (req.page - 1) * req.per_page
         return tuple(
-            self._hit(view.searcher.stored_fields(num), parsed.terms, score if sort == "relevance" else 0.0)
+            self._hit(view.fast.stored_fields(num), parsed.terms, score if sort == "relevance" else 0.0)
             for num, score in top[start:limit]
         )
 

@@ -11,6 +11,7 @@ Reads Whoosh 2.7 posting internals (W3 codec); whoosh-reloaded is pinned to 2.7.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import pickle
@@ -27,6 +28,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length
+from whoosh.codec.whoosh3 import STORED_COLUMN as _STORED_COLUMN
 from whoosh.query.spans import Span, SpanNear2
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
@@ -251,6 +253,7 @@ class FastIndex:
         self._phrases: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
         self._spans: dict[tuple[str, tuple[str, ...], int, bool, int], np.ndarray] = {}
         self._mask_memo: tuple[np.ndarray, np.ndarray] | None = None
+        self._stored: tuple[list[int], list, frozenset[str]] | None = None
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_bytes = 0
         self.facets = {name: self._facet_column(name) for name in facet_names}
@@ -309,6 +312,7 @@ class FastIndex:
             self._directories.clear()
             self._by_doc.clear()
             self._by_doc_all.clear()
+            self._stored = None
 
     # -- postings ------------------------------------------------------------------------------
     def postings(self, fieldname: str, text: str, cache: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -600,6 +604,21 @@ class FastIndex:
             picked = column.codes[self._hits_mask(docs)[column.docs]]
         counts = np.bincount(picked, minlength=len(column.values))
         return {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def stored_fields(self, docnum: int) -> dict:
+        """searcher.stored_fields(docnum) without its per-call dispatch: the segment by a binary search
+        over the leaf offsets, its stored column reader kept, the schema's names as a set (Whoosh
+        2.7.5 layout, pinned like the posting blocks; tests/test_fastpath.py compares every document)."""
+        stored = self._stored
+        if stored is None:
+            with self._lock:
+                starts = [offset for _, offset in self.leaves]
+                columns = [reader._perdoc._cached_reader("_stored", _STORED_COLUMN) for reader, _ in self.leaves]  # type: ignore[attr-defined]
+                stored = self._stored = (starts, columns, frozenset(self.searcher.schema.names()))
+        starts, columns, names = stored
+        leaf = bisect.bisect_right(starts, docnum) - 1
+        found = columns[leaf][docnum - starts[leaf]] or {}
+        return {k: v for k, v in found.items() if k in names}
 
     def facet_counts_many(self, names: tuple[str, ...], docs: np.ndarray) -> dict[str, dict[str, int]]:
         """facet_counts of several facets over one hit set; a small hit set is counted for all of

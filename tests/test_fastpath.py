@@ -162,3 +162,9 @@ def test_facets_counted_together_equal_each_counted_alone(fast_index):
             together = fast.facet_counts_many(names, docs)
             assert together == {n: fast.facet_counts(n, docs) for n in names}
     assert fast.facet_counts_many(names, np.zeros(0, dtype=np.int32)) == {n: {} for n in names}
+
+
+def test_stored_fields_equal_whoosh_for_every_document(fast_index):
+    searcher, fast = fast_index
+    for docnum in range(fast.size):
+        assert fast.stored_fields(docnum) == searcher.stored_fields(docnum)
