@@ -86,13 +86,13 @@ def _matching(chunks: set[str], terms: frozenset[str], lang: str) -> tuple[set[s
 
 
 # ---------------------------------------------------------------- anchors
-# A term's first two characters stand, contiguous, in every chunk that yields it: the chain cuts
+# A term's first characters stand, contiguous, in every chunk that yields it: the chain cuts
 # whole chunks into tokens, changes characters one for one (case, accents, Arabic letter variants,
 # digits, apostrophes and hyphens), drops marks inside words (harakat, tatweel, soft hyphens), and
 # its stemmers only cut prefixes and suffixes; NFKC, the one step that can change characters
 # otherwise, changes none inside the words of a stretch without _NFKC_UNSAFE characters (checked on
 # every stretch read, else the plain scan).
-# So a regex of the terms' first two characters, widened to every character that becomes them,
+# So a regex of the terms' first characters, widened to every character that becomes them,
 # finds every chunk that may hold a term in one pass in C: only those chunks are looked up or analysed.
 _IGNORED_IN_WORDS = "".join(sorted(set(ARABIC_MARKS) | {"\u00ad"}))
 _SURFACE_RANGES = ((0x20, 0x7F), (0xA0, 0x250), (0x1E00, 0x1F00), (0x2010, 0x2013), (0x2019, 0x201A), (0x2BC, 0x2BD),
@@ -174,17 +174,34 @@ def _anchor_safe(text: str, start: int, end: int) -> bool:
 _SPACE_OR_END = re.compile(r"\s|\Z")
 
 
+ANCHOR_CHARS = 3  # a term's first characters looked for (2 found too many other words: "دو" of دول)
+
+
 def _anchor(term: str) -> str | None:
-    """The regex of `term`'s first two characters as a chunk may spell them; None when a character
-    is outside the tables (the plain scan then decides)."""
-    head = term[:2]
-    if not head or head[0] not in _EXACT or (len(head) == 2 and head[1] not in _STARTS):
-        return None
-    first = "[" + re.escape(_EXACT[head[0]]) + "]"
+    """The regex of `term`'s first ANCHOR_CHARS characters as a chunk may spell them; None when a
+    character is outside the tables (the plain scan then decides)."""
+    return _spelling(term[:ANCHOR_CHARS]) if term else None
+
+
+def _spelling(head: str) -> str | None:
+    """Every surface spelling of `head`: each character one that becomes it (the last one: one whose
+    form starts with it, œ for "o"), or one that becomes two of them (œ for "oe"), with the
+    characters the chain drops or joins across in between; None outside the tables."""
+    between = f"[{re.escape(_BETWEEN)}]*"
     if len(head) == 1:
-        return "[" + re.escape(_STARTS[head[0]]) + "]"
-    two = f"{first}[{re.escape(_BETWEEN)}]*[{re.escape(_STARTS[head[1]])}]"
-    return f"(?:{two}|[{re.escape(_PAIRS[head])}])" if head in _PAIRS else two
+        return f"[{re.escape(_STARTS[head])}]" if head in _STARTS else None
+    alternatives = []
+    if head[0] in _EXACT:
+        rest = _spelling(head[1:])
+        if rest is not None:
+            alternatives.append(f"[{re.escape(_EXACT[head[0]])}]{between}{rest}")
+    if head[:2] in _PAIRS:
+        rest = _spelling(head[2:]) if len(head) > 2 else ""
+        if rest is not None:
+            alternatives.append(f"[{re.escape(_PAIRS[head[:2]])}]" + (f"{between}{rest}" if rest else ""))
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
 _FINDERS: dict[frozenset[str], re.Pattern[str] | None] = {}
