@@ -52,7 +52,6 @@ class FacetTable:
             docs = np.fromiter(docs, dtype=np.int64, count=len(docs))
         return self.fast.facet_counts(name, docs)
 
-
     def counts_many(self, names: tuple[str, ...], docs: np.ndarray) -> dict[str, dict[str, int]]:
         """counts() of several facets over the same documents, at once."""
         return self.fast.facet_counts_many(names, docs)

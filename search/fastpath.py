@@ -597,13 +597,10 @@ class FastIndex:
             return {}
         if len(docs) * SMALL_HIT_SET < self.size:  # few hits: gather their codes, not a pass over the column
             order, starts = self._facet_by_doc(name, column)
-            lo, hi = starts[docs], starts[np.asarray(docs, dtype=np.int64) + 1]
-            width = hi - lo
-            picked = column.codes[order[np.repeat(lo, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))]]
+            picked = column.codes[order[_runs(starts, docs)]]
         else:
             picked = column.codes[self._hits_mask(docs)[column.docs]]
-        counts = np.bincount(picked, minlength=len(column.values))
-        return {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+        return _nonzero(column.values, np.bincount(picked, minlength=len(column.values)))
 
     def stored_fields(self, docnum: int) -> dict:
         """searcher.stored_fields(docnum) without its per-call dispatch: the segment by a binary search
@@ -628,16 +625,8 @@ class FastIndex:
         if not len(docs) or len(docs) * SMALL_HIT_SET >= self.size or len(names) < 2:
             return {name: self.facet_counts(name, docs) for name in names}
         codes, starts, offsets = self._all_facets_by_doc(names)
-        lo, hi = starts[docs], starts[np.asarray(docs, dtype=np.int64) + 1]
-        width = hi - lo
-        picked = codes[np.repeat(lo, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))]
-        counts = np.bincount(picked, minlength=int(offsets[-1]))
-        out = {}
-        for i, name in enumerate(names):
-            values = self.facets[name].values
-            part = counts[offsets[i] : offsets[i + 1]]
-            out[name] = {values[j]: int(part[j]) for j in np.flatnonzero(part)}
-        return out
+        counts = np.bincount(codes[_runs(starts, docs)], minlength=int(offsets[-1]))
+        return {name: _nonzero(self.facets[name].values, counts[offsets[i] : offsets[i + 1]]) for i, name in enumerate(names)}
 
     def _all_facets_by_doc(self, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(every pair's code shifted past the facets before it, sorted by document; the start of each
@@ -780,6 +769,19 @@ class FastIndex:
 def _entry_bytes(value: tuple[np.ndarray, np.ndarray]) -> int:
     """What a cached posting list costs: its arrays plus the fixed overhead of two arrays and a key."""
     return value[0].nbytes + value[1].nbytes + 400
+
+
+def _runs(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The positions, in a table sorted by document whose document d starts at starts[d], of every
+    row of `docs`, run after run (one vector expression, no loop per document)."""
+    lo = starts[docs]
+    width = starts[np.asarray(docs, dtype=np.int64) + 1] - lo
+    return np.repeat(lo, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))
+
+
+def _nonzero(values: tuple[str, ...], counts: np.ndarray) -> dict[str, int]:
+    """value -> count for the values counted at least once."""
+    return {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 
 def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
