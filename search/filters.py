@@ -29,7 +29,7 @@ from search.stopwords import ARABIC_STOP, LATIN_STOP
 # --- tokenizer ---------------------------------------------------------------------------------
 
 
-def _char_class(chars: set[str]) -> str:
+def char_class(chars: set[str]) -> str:
     """A regex character class matching exactly `chars` (collapsed into ranges)."""
     cps = sorted(ord(c) for c in chars)
     parts: list[str] = []
@@ -54,7 +54,7 @@ def _arabic_word_chars() -> set[str]:
     return chars
 
 
-_AR = _char_class(_arabic_word_chars())
+_AR = char_class(_arabic_word_chars())
 _AR_RANGES = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ARABIC_BLOCKS)
 # A Latin (or any non-Arabic) word character: a word char that is neither _ nor Arabic, with the
 # combining accents / soft hyphens that follow it.

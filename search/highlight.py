@@ -10,6 +10,7 @@ from whoosh import highlight as wh
 from whoosh.query import Query
 
 from search import analysis
+from search.filters import char_class
 from search.normalize import APOSTROPHES, ARABIC_MARKS, HYPHENS, fold_arabic, fold_latin, is_arabic_char, unify_punctuation
 
 SNIPPET_CHARS = 220
@@ -149,18 +150,7 @@ def _nfkc_unsafe_pattern() -> re.Pattern[str]:
         if mark or ((ch.isalnum() or ch in APOSTROPHES + HYPHENS) and unicodedata.normalize("NFKC", ch) != ch):
             bad.append(cp)
     bad += list(range(0x1100, 0x1200)) + list(range(0x3130, 0x3190)) + list(range(0xA960, 0xA980)) + list(range(0xD7B0, 0xD800))
-    ranges, run = [], []
-    for cp in sorted(set(bad)):
-        if run and cp == run[-1] + 1:
-            run.append(cp)
-        else:
-            if run:
-                ranges.append((run[0], run[-1]))
-            run = [cp]
-    if run:
-        ranges.append((run[0], run[-1]))
-    parts = "".join(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
-    return re.compile(f"[{parts}\U00010000-\U0010ffff]")
+    return re.compile(char_class({chr(cp) for cp in bad}) + "|[\U00010000-\U0010ffff]")
 
 
 _NFKC_UNSAFE = _nfkc_unsafe_pattern()  # ~15 ms at import, not inside the first search
@@ -280,17 +270,21 @@ def _first_match_scan(text: str, terms: frozenset[str], lang: str) -> int:
 
 
 def _whole_chunk(text: str, chunk: str, start: int, end: int) -> int:
-    """Offset of the first occurrence of `chunk` in text[start:end] that is a whole whitespace-free
-    run (not the tail or head of a longer word: "formation" inside "information"); -1 if none.
-    `start` and `end` are run boundaries (the window's edges are whitespace or the text's ends)."""
+    """Offset of the first whole occurrence of `chunk` in text[start:end] (see _whole_chunks); -1 if none."""
+    return next(_whole_chunks(text, chunk, start, end), -1)
+
+
+def _whole_chunks(text: str, chunk: str, start: int, end: int) -> Iterator[int]:
+    """Offsets of the occurrences of `chunk` in text[start:end] that are whole whitespace-free runs
+    (not the tail or head of a longer word: "formation" inside "information"). `start` and `end`
+    are run boundaries (the window's edges are whitespace or the text's ends)."""
     size = len(chunk)
     at = text.find(chunk, start, end)
     while at >= 0:
         after = at + size
         if (at == start or text[at - 1].isspace()) and (after == end or text[after].isspace()):
-            return at
+            yield at
         at = text.find(chunk, at + 1, end)
-    return -1
 
 
 def _marks(text: str, start: int, end: int, terms: frozenset[str], lang: str) -> list[tuple[int, int]]:
@@ -315,13 +309,8 @@ def _marks_scan(text: str, start: int, end: int, terms: frozenset[str], lang: st
     hits, cache = _matching(set(text[start:end].split()), terms, lang)
     for chunk in hits:
         spans = [(s, e) for s, e, term in cache[chunk][1] if term in terms]
-        size = len(chunk)
-        at = text.find(chunk, start, end)
-        while at >= 0:
-            after = at + size
-            if (at == start or text[at - 1].isspace()) and (after == end or text[after].isspace()):
-                out.extend((at + s, at + e) for s, e in spans)
-            at = text.find(chunk, at + 1, end)
+        for at in _whole_chunks(text, chunk, start, end):
+            out.extend((at + s, at + e) for s, e in spans)
     out.sort()
     return out
 
